@@ -1,0 +1,1 @@
+//! Streaming name-server statistics.

@@ -1,0 +1,1 @@
+//! The zone-file reader.

@@ -1,0 +1,27 @@
+//! One resource record as a source presented it.
+
+use serde::Serialize;
+
+use crate::name::DomainName;
+use crate::rr::{Class, RrType};
+
+/// A resource record with its data in normalised presentation form.
+///
+/// `rdata` is text, not wire bytes: names inside it are absolute and
+/// canonical (lower case, no trailing dot), base64 and hex are written
+/// without spaces, and data of types nshunt does not know stays in the
+/// RFC 3597 `\# len hex` form. Equal records therefore have equal
+/// strings, which is all the store and the statistics need.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Record {
+    /// The owner name.
+    pub owner: DomainName,
+    /// Time to live, seconds.
+    pub ttl: u32,
+    /// The class, nearly always IN.
+    pub class: Class,
+    /// The record type.
+    pub rtype: RrType,
+    /// Normalised presentation data.
+    pub rdata: String,
+}
