@@ -1,0 +1,66 @@
+//! `nshunt domain`: the seed view of one domain.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, anyhow};
+use nshunt_model::DomainName;
+use nshunt_store::DomainView;
+
+use super::{Context, finish};
+use crate::args::DomainArgs;
+use crate::output::{self, Format, Table, thousands};
+use crate::time::format_moment;
+
+pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
+    let name =
+        DomainName::parse(&args.domain).with_context(|| format!("bad domain {:?}", args.domain))?;
+
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let view = store.domain_view(name.as_str(), as_of)?.ok_or_else(|| {
+        anyhow!("{name} is not in the store as of {}: ingest a zone that has it", format_moment(as_of))
+    })?;
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => write_text(&mut out, &name, &view)?,
+        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+    }
+    finish(out)
+}
+
+fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result<()> {
+    let unicode = name.to_unicode();
+    let shown = if unicode == v.domain { v.domain.clone() } else { format!("{} ({unicode})", v.domain) };
+    writeln!(out, "domain        {shown}   (as of {})", format_moment(v.as_of))?;
+    writeln!(out, "first_seen    {}", format_moment(v.first_seen))?;
+    writeln!(out, "last_seen     {}", format_moment(v.last_seen))?;
+    writeln!(out, "nameservers   {}", v.nameservers.join(" "))?;
+
+    writeln!(out, "\nname-server domains")?;
+    let mut table = Table::new(&["ns_domain", "num_domains", "ns_avg_ttl", "delegation_avg_ttl"])
+        .right_align(&[1, 3]);
+    let mut reasons = Vec::new();
+    for i in &v.nsdomaininfo {
+        let avg = i.ns_avg_ttl.map_or_else(|| "n/a".to_owned(), |t| format!("{t:.1}"));
+        let delegation = i.delegation_avg_ttl.map_or_else(|| "-".to_owned(), |t| format!("{t:.1}"));
+        table.row(vec![i.ns_domain.clone(), thousands(i.num_domains), avg, delegation]);
+        reasons.extend(i.ns_avg_ttl_reason.clone());
+    }
+    table.write(out, "  ")?;
+    reasons.dedup();
+    for reason in reasons {
+        writeln!(out, "  ns_avg_ttl n/a: {reason}")?;
+    }
+
+    if !v.records.is_empty() {
+        writeln!(out, "\nrecords")?;
+        let mut table = Table::new(&["type", "ttl", "data", "source"]).right_align(&[1]);
+        for r in &v.records {
+            let source = r.zone.as_ref().map_or_else(|| r.source.clone(), |z| format!("{} {z}", r.source));
+            table.row(vec![r.rrtype.to_string(), r.ttl.to_string(), r.rdata.clone(), source]);
+        }
+        table.write(out, "  ")?;
+    }
+    Ok(())
+}

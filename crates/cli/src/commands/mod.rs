@@ -1,0 +1,99 @@
+//! One module per command. Each builds a serialisable result, then
+//! writes it in the format asked for.
+
+mod domain;
+mod ingest_zone;
+mod nameserver;
+mod store_info;
+mod zone_stats;
+
+use std::io::{self, BufWriter, StdoutLock, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use nshunt_model::{DomainName, Section};
+use nshunt_store::SqliteStore;
+
+use crate::args::{Cli, Command, Global, IngestCommand, StoreCommand, ZoneCommand, ZoneInputArgs};
+use crate::time::parse_moment;
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context { global: cli.global };
+    match cli.command {
+        Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(&ctx, &args),
+        Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(&ctx, &args),
+        Command::Nameserver(args) => nameserver::run(&ctx, &args),
+        Command::Domain(args) => domain::run(&ctx, &args),
+        Command::Store(StoreCommand::Info) => store_info::run(&ctx),
+    }
+}
+
+/// What every command needs: the global options and the outputs.
+pub struct Context {
+    pub global: Global,
+}
+
+impl Context {
+    /// Buffered stdout, for data.
+    pub fn stdout(&self) -> BufWriter<StdoutLock<'static>> {
+        BufWriter::new(io::stdout().lock())
+    }
+
+    /// The store's path: `--store`, `NSHUNT_STORE`, or the user's data
+    /// directory.
+    pub fn store_path(&self) -> Result<PathBuf> {
+        if let Some(path) = &self.global.store {
+            return Ok(path.clone());
+        }
+        let dirs = directories::ProjectDirs::from("", "", "nshunt")
+            .context("no home directory to put the store in: pass --store PATH")?;
+        Ok(dirs.data_dir().join("nshunt.sqlite"))
+    }
+
+    /// Opens (and creates or migrates) the store for writing.
+    pub fn open_store(&self) -> Result<SqliteStore> {
+        let path = self.store_path()?;
+        SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))
+    }
+
+    /// Opens an existing store for reading; a missing one is an error
+    /// that says how to make one.
+    pub fn read_store(&self) -> Result<SqliteStore> {
+        let path = self.store_path()?;
+        if !path.exists() {
+            anyhow::bail!(
+                "no store at {}: ingest data first (nshunt ingest zone FILE) or pass --store",
+                path.display()
+            );
+        }
+        SqliteStore::open_read_only(&path)
+            .with_context(|| format!("cannot open the store {}", path.display()))
+    }
+
+    /// `--as-of` in unix seconds, or the store's newest observation.
+    pub fn as_of(&self, store: &SqliteStore) -> Result<i64> {
+        if let Some(text) = &self.global.as_of {
+            return Ok(parse_moment(text)?);
+        }
+        store.default_as_of()?.context("the store holds no observations yet: ingest data first")
+    }
+}
+
+/// The Public Suffix List section `--psl-private` asks for.
+pub fn section(input: &ZoneInputArgs) -> Section {
+    if input.psl_private { Section::IcannAndPrivate } else { Section::Icann }
+}
+
+/// `--origin` as a name.
+pub fn origin(input: &ZoneInputArgs) -> Result<Option<DomainName>> {
+    let Some(text) = &input.origin else { return Ok(None) };
+    let name = DomainName::parse(text).with_context(|| format!("bad --origin {text:?}"))?;
+    Ok(Some(name))
+}
+
+/// Flushes stdout, so a broken pipe is seen here and not at exit.
+pub fn finish(mut out: impl Write) -> Result<()> {
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `nshunt store info`: what the store holds.
+
+use std::io::Write;
+
+use anyhow::Result;
+use nshunt_store::StoreInfo;
+
+use super::{Context, finish};
+use crate::output::{self, Format, Table, thousands};
+use crate::time::format_moment;
+
+pub fn run(ctx: &Context) -> Result<()> {
+    let store = ctx.read_store()?;
+    let info = store.info()?;
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => write_text(&mut out, &info)?,
+        format => output::write_json(&mut out, &output::to_json(&info)?, format)?,
+    }
+    finish(out)
+}
+
+fn write_text(out: &mut impl Write, info: &StoreInfo) -> Result<()> {
+    let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
+    writeln!(out, "store         {}", info.path)?;
+    writeln!(out, "schema        version {}", info.schema_version)?;
+    writeln!(out, "size          {} (+ {} write-ahead log)", mib(info.db_bytes), mib(info.wal_bytes))?;
+    writeln!(out, "observations  {}", thousands(info.observations))?;
+
+    writeln!(out, "\nsources")?;
+    let mut sources = Table::new(&["source", "zone", "batches", "observations", "newest"]).right_align(&[2, 3]);
+    for s in &info.sources {
+        let newest = s.newest_observed_at.map_or_else(|| "-".to_owned(), format_moment);
+        sources.row(vec![s.source.clone(), s.zone.clone().unwrap_or_default(), s.batches.to_string(), thousands(s.observations), newest]);
+    }
+    sources.write(out, "  ")?;
+
+    writeln!(out, "\nbatches")?;
+    let mut batches = Table::new(&["id", "kind", "zone", "observed_at", "records", "skipped", "file"]).right_align(&[0, 4, 5]);
+    for b in &info.batches {
+        batches.row(vec![
+            b.id.to_string(),
+            b.kind.clone(),
+            b.zone.clone().unwrap_or_default(),
+            format_moment(b.observed_at),
+            thousands(b.records),
+            thousands(b.skipped),
+            b.file_name.clone(),
+        ]);
+    }
+    batches.write(out, "  ")?;
+
+    writeln!(out, "\nrecord types")?;
+    let mut types = Table::new(&["type", "observations"]).right_align(&[1]);
+    for t in &info.rrtypes {
+        types.row(vec![t.rrtype.to_string(), thousands(t.observations)]);
+    }
+    types.write(out, "  ")?;
+    Ok(())
+}

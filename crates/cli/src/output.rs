@@ -1,0 +1,176 @@
+//! Writing results: text for people, JSON and NDJSON for programs.
+//!
+//! Every command builds a serialisable value first and only then picks a
+//! shape, so the JSON fields are the same whatever the command does in
+//! text. JSON is one pretty document; NDJSON is one compact object per
+//! line (list commands write one line per row).
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+use crate::time::format_moment;
+
+/// The output formats every command offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Text,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+/// Writes `value` as one JSON document or one NDJSON line.
+pub fn write_json<T: Serialize>(out: &mut impl Write, value: &T, format: Format) -> io::Result<()> {
+    match format {
+        Format::Ndjson => serde_json::to_writer(&mut *out, value)?,
+        _ => serde_json::to_writer_pretty(&mut *out, value)?,
+    }
+    writeln!(out)
+}
+
+/// Writes rows as NDJSON lines.
+pub fn write_ndjson_rows<T: Serialize>(out: &mut impl Write, rows: &[T]) -> io::Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *out, row)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Keys whose integer values are moments (unix seconds) in the store's
+/// structs; nshunt's JSON writes them as RFC 3339 UTC text.
+const TIME_KEYS: &[&str] =
+    &["as_of", "first_seen", "last_seen", "observed_at", "ingested_at", "newest_observed_at"];
+
+/// Serialises `value`, writing every moment as RFC 3339 UTC text.
+pub fn to_json<T: Serialize>(value: &T) -> serde_json::Result<serde_json::Value> {
+    let mut json = serde_json::to_value(value)?;
+    times_to_text(&mut json);
+    Ok(json)
+}
+
+fn times_to_text(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match (TIME_KEYS.contains(&key.as_str()), item.as_i64()) {
+                    (true, Some(seconds)) => *item = Value::String(format_moment(seconds)),
+                    _ => times_to_text(item),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(times_to_text),
+        _ => {}
+    }
+}
+
+/// A text table with a header, columns padded to their widest cell;
+/// columns listed in `right` are right-aligned (numbers).
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    right: Vec<usize>,
+}
+
+impl Table {
+    /// A table with these column titles.
+    pub fn new(header: &[&str]) -> Self {
+        Self { header: header.iter().map(|h| h.to_string()).collect(), rows: vec![], right: vec![] }
+    }
+
+    /// Right-aligns the given columns.
+    pub fn right_align(mut self, columns: &[usize]) -> Self {
+        self.right = columns.to_vec();
+        self
+    }
+
+    /// Adds one row.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// Writes the table; a table without rows writes only its header.
+    pub fn write(&self, out: &mut impl Write, indent: &str) -> io::Result<()> {
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|c| {
+                let cells = self.rows.iter().filter_map(|r| r.get(c));
+                cells.map(|s| s.chars().count()).max().unwrap_or(0).max(self.header[c].len())
+            })
+            .collect();
+
+        self.write_row(out, indent, &self.header, &widths)?;
+        for row in &self.rows {
+            self.write_row(out, indent, row, &widths)?;
+        }
+        Ok(())
+    }
+
+    fn write_row(
+        &self,
+        out: &mut impl Write,
+        indent: &str,
+        cells: &[String],
+        widths: &[usize],
+    ) -> io::Result<()> {
+        let mut line = String::from(indent);
+        for (c, cell) in cells.iter().enumerate() {
+            let width = widths[c];
+            let last = c + 1 == cells.len();
+            match (self.right.contains(&c), last) {
+                (true, _) => line.push_str(&format!("{cell:>width$}")),
+                (false, true) => line.push_str(cell),
+                (false, false) => line.push_str(&format!("{cell:<width$}")),
+            }
+            if !last {
+                line.push_str("  ");
+            }
+        }
+        writeln!(out, "{}", line.trim_end())
+    }
+}
+
+/// A number with thousands separators, for text output.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Whether colour may be used on stderr: a terminal, and no `NO_COLOR`.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(123), "123");
+    }
+
+    #[test]
+    fn table_aligns() {
+        let mut t = Table::new(&["name", "n"]).right_align(&[1]);
+        t.row(vec!["a".into(), "10".into()]);
+        t.row(vec!["bbb".into(), "2".into()]);
+        let mut out = Vec::new();
+        t.write(&mut out, "").unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "name   n\na     10\nbbb    2\n");
+    }
+}

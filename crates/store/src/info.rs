@@ -1,0 +1,148 @@
+//! What a store holds: sizes, sources, batches, record types.
+
+use std::path::Path;
+
+use nshunt_model::RrType;
+use serde::Serialize;
+
+use crate::batch::{BATCH_COLUMNS, BatchInfo};
+use crate::error::StoreError;
+use crate::sqlite::SqliteStore;
+
+/// A summary of the store.
+///
+/// JSON:
+///
+/// ```json
+/// {
+///   "path": "/var/lib/nshunt/store.db",
+///   "schema_version": 1,
+///   "db_bytes": 4096000,
+///   "wal_bytes": 0,
+///   "observations": 12,
+///   "sources": [{"source": "zone", "zone": "com", "batches": 2,
+///                "observations": 10, "newest_observed_at": 1767225600}],
+///   "batches": [{"id": 2, "kind": "zone", "zone": "com", …}],
+///   "rrtypes": [{"rrtype": "NS", "observations": 8}]
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreInfo {
+    /// The store file.
+    pub path: String,
+    /// The schema version (`PRAGMA user_version`).
+    pub schema_version: i64,
+    /// Size of the database file, bytes.
+    pub db_bytes: u64,
+    /// Size of the write-ahead log (`-wal` file), bytes; 0 when absent.
+    pub wal_bytes: u64,
+    /// Observations in all.
+    pub observations: u64,
+    /// Counts per source kind and zone, sorted by source then zone.
+    pub sources: Vec<SourceCount>,
+    /// Every batch of the ledger, newest `observed_at` first.
+    pub batches: Vec<BatchInfo>,
+    /// Observations per record type, by type number.
+    pub rrtypes: Vec<RrTypeCount>,
+}
+
+/// The counts of one source kind and zone.
+///
+/// JSON: `{"source": "zone", "zone": "com", "batches": 2, "observations": 10,
+/// "newest_observed_at": 1767225600}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceCount {
+    /// The source kind.
+    pub source: String,
+    /// The zone origin for zone data, `null` otherwise.
+    pub zone: Option<String>,
+    /// Batches of this source and zone.
+    pub batches: u64,
+    /// Observations of this source and zone.
+    pub observations: u64,
+    /// The newest `observed_at` of its batches; `null` without batches.
+    pub newest_observed_at: Option<i64>,
+}
+
+/// Observations of one record type.
+///
+/// JSON: `{"rrtype": "NS", "observations": 8}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RrTypeCount {
+    /// The record type's mnemonic.
+    pub rrtype: RrType,
+    /// Observations of that type.
+    pub observations: u64,
+}
+
+/// Batches and observations per source and zone. Observations without
+/// a batch of their kind cannot exist, so the ledger leads.
+const SOURCES_SQL: &str = "
+    WITH b AS (
+        SELECT kind, zone, count(*) AS batches, max(observed_at) AS newest
+        FROM batches GROUP BY kind, zone
+    ),
+    o AS (
+        SELECT source, zone, count(*) AS observations FROM observations GROUP BY source, zone
+    )
+    SELECT b.kind, b.zone, b.batches, ifnull(o.observations, 0), b.newest
+    FROM b LEFT JOIN o ON o.source = b.kind AND o.zone IS b.zone
+    ORDER BY b.kind, b.zone";
+
+impl SqliteStore {
+    /// A summary of the store (counting scans every observation).
+    pub fn info(&self) -> Result<StoreInfo, StoreError> {
+        let schema_version = self.schema_version()?;
+        let db_bytes = file_size(&self.path)?;
+        let wal_bytes = file_size(&wal_path(&self.path))?;
+
+        let sources = self.rows("count sources", SOURCES_SQL, [], |row| {
+            Ok(SourceCount {
+                source: row.get(0)?,
+                zone: row.get(1)?,
+                batches: row.get(2)?,
+                observations: row.get(3)?,
+                newest_observed_at: row.get(4)?,
+            })
+        })?;
+
+        Ok(StoreInfo {
+            path: self.path.display().to_string(),
+            schema_version,
+            db_bytes,
+            wal_bytes,
+            observations: sources.iter().map(|s| s.observations).sum(),
+            sources,
+            batches: self.batches()?,
+            rrtypes: self.rrtype_counts()?,
+        })
+    }
+
+    /// Every batch of the ledger, newest `observed_at` first.
+    pub fn batches(&self) -> Result<Vec<BatchInfo>, StoreError> {
+        let sql = format!("SELECT {BATCH_COLUMNS} FROM batches ORDER BY observed_at DESC, id DESC");
+        self.rows("list batches", &sql, [], BatchInfo::from_row)
+    }
+
+    fn rrtype_counts(&self) -> Result<Vec<RrTypeCount>, StoreError> {
+        let sql = "SELECT rrtype, count(*) FROM observations GROUP BY rrtype ORDER BY rrtype";
+        self.rows("count record types", sql, [], |row| {
+            Ok(RrTypeCount { rrtype: RrType(row.get(0)?), observations: row.get(1)? })
+        })
+    }
+}
+
+fn wal_path(path: &Path) -> std::path::PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    wal.into()
+}
+
+/// The size of a file, 0 when it does not exist.
+fn file_size(path: &Path) -> Result<u64, StoreError> {
+    match std::fs::metadata(path) {
+        Ok(meta) => Ok(meta.len()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(source) => Err(StoreError::FileSize { path: path.to_owned(), source }),
+    }
+}

@@ -1,0 +1,235 @@
+//! Opening the SQLite store: settings, migrations, and small helpers.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use tracing::debug;
+
+use crate::error::StoreError;
+use crate::schema::{MIGRATIONS, SCHEMA_VERSION};
+
+/// How long a statement waits for another connection's lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Page cache of a writing connection, in KiB (negative `cache_size`;
+/// memory is taken only as pages are read): a large batch keeps its
+/// index pages in memory instead of spilling them to the log.
+const WRITER_CACHE_KIB: i64 = 524_288;
+
+/// Page cache of a read-only connection, in KiB.
+const READER_CACHE_KIB: i64 = 65_536;
+
+/// Page size of a new store (ignored for an existing one). Compared to
+/// SQLite's 4 KiB, 16 KiB pages insert about 30% faster into the
+/// text-keyed indexes and make the file slightly smaller.
+const PAGE_SIZE: i64 = 16_384;
+
+/// The embedded store: one SQLite file in WAL mode.
+///
+/// One `SqliteStore` holds one connection. Open one per thread; any
+/// number of readers may work while one writer ingests.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens the store at `path` for reading and writing, creating the
+    /// file and its parent folders when missing and applying pending
+    /// schema migrations (in one transaction).
+    ///
+    /// Refuses a store whose schema is newer than this code
+    /// ([`StoreError::TooNew`]).
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        create_parent(path)?;
+
+        let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
+        let mut store = SqliteStore { conn, path: path.to_owned() };
+        store.configure(true).map_err(|source| open_error(path, source))?;
+
+        store.migrate()?;
+        debug!(path = %path.display(), version = SCHEMA_VERSION, "store opened");
+        Ok(store)
+    }
+
+    /// Opens an existing store for reading only. The store must be at
+    /// the current schema version: a read-only connection cannot
+    /// migrate ([`StoreError::NeedsMigration`]).
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NotFound { path: path.to_owned() });
+        }
+
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| open_error(path, source))?;
+        let store = SqliteStore { conn, path: path.to_owned() };
+        store.configure(false).map_err(|source| open_error(path, source))?;
+
+        let found = store.schema_version()?;
+        store.check_version(found)?;
+        if found < SCHEMA_VERSION {
+            let path = path.to_owned();
+            return Err(StoreError::NeedsMigration { path, found, known: SCHEMA_VERSION });
+        }
+
+        debug!(path = %path.display(), "store opened read-only");
+        Ok(store)
+    }
+
+    /// The path of the store file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version recorded in the file (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(self.sql("read the schema version"))
+    }
+
+    /// The default moment for views: the newest `observed_at` of any
+    /// batch, or `None` for an empty store.
+    pub fn default_as_of(&self) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(observed_at) FROM batches", [], |row| row.get(0))
+            .map_err(self.sql("find the newest batch"))
+    }
+
+    /// Connection settings. Page size and WAL mode are properties of the
+    /// file, set by the first writer; the others apply to this
+    /// connection.
+    fn configure(&self, write: bool) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        if write {
+            self.conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+            let mode: String =
+                self.conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            debug!(path = %self.path.display(), mode, "journal mode");
+        }
+
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        let cache = if write { WRITER_CACHE_KIB } else { READER_CACHE_KIB };
+        self.conn.pragma_update(None, "cache_size", -cache)?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        if !write {
+            self.conn.pragma_update(None, "query_only", true)?;
+        }
+        Ok(())
+    }
+
+    /// Brings the schema up to [`SCHEMA_VERSION`]. The version is read
+    /// again under the write lock, so two processes opening one new
+    /// store do not both migrate it.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let found = self.schema_version()?;
+        self.check_version(found)?;
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate);
+        let migrated = tx.map_err(|e| (found + 1, e)).and_then(|tx| {
+            let found = tx.query_row("PRAGMA user_version", [], |row| row.get(0));
+            apply_migrations(&tx, found.map_err(|e| (SCHEMA_VERSION, e))?)?;
+            tx.commit().map_err(|e| (SCHEMA_VERSION, e))
+        });
+
+        let path = self.path.clone();
+        migrated.map_err(|(version, source)| StoreError::Migrate { path, version, source })?;
+        self.check_version(self.schema_version()?)?;
+        debug!(path = %self.path.display(), from = found, to = SCHEMA_VERSION, "store migrated");
+        Ok(())
+    }
+
+    /// Refuses a schema newer than this code knows.
+    fn check_version(&self, found: i64) -> Result<(), StoreError> {
+        if found > SCHEMA_VERSION {
+            let path = self.path.clone();
+            return Err(StoreError::TooNew { path, found, known: SCHEMA_VERSION });
+        }
+        Ok(())
+    }
+
+    /// A closure turning a rusqlite error into [`StoreError::Sql`].
+    pub(crate) fn sql(&self, what: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        sql_error(&self.path, what)
+    }
+}
+
+/// A closure turning a rusqlite error into [`StoreError::Sql`].
+pub(crate) fn sql_error(
+    path: &Path,
+    what: &'static str,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    let path = path.to_owned();
+    move |source| StoreError::Sql { path, what, source }
+}
+
+/// Applies migrations `found..` and records the new version, all in
+/// the caller's transaction; on failure, the version that failed.
+fn apply_migrations(conn: &Connection, found: i64) -> Result<(), (i64, rusqlite::Error)> {
+    if found >= SCHEMA_VERSION {
+        return Ok(());
+    }
+
+    let start = usize::try_from(found).unwrap_or(0);
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(start) {
+        let version = index as i64 + 1;
+        conn.execute_batch(sql).map_err(|e| (version, e))?;
+    }
+
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(|e| (SCHEMA_VERSION, e))
+}
+
+fn create_parent(path: &Path) -> Result<(), StoreError> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+
+    std::fs::create_dir_all(parent)
+        .map_err(|source| StoreError::CreateDir { path: parent.to_owned(), source })
+}
+
+fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    StoreError::Open { path: path.to_owned(), source }
+}
+
+impl SqliteStore {
+    /// All rows of a cached statement, mapped by `map`.
+    pub(crate) fn rows<T, P, F>(
+        &self,
+        what: &'static str,
+        sql: &str,
+        params: P,
+        map: F,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        P: rusqlite::Params,
+        F: FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(self.sql(what))?;
+        let rows = stmt.query_map(params, map).map_err(self.sql(what))?;
+        rows.collect::<rusqlite::Result<Vec<T>>>().map_err(self.sql(what))
+    }
+
+    /// The one row of a cached statement (an aggregate), mapped by `map`.
+    pub(crate) fn row<T, P, F>(
+        &self,
+        what: &'static str,
+        sql: &str,
+        params: P,
+        map: F,
+    ) -> Result<T, StoreError>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(self.sql(what))?;
+        stmt.query_row(params, map).map_err(self.sql(what))
+    }
+}

@@ -1,0 +1,223 @@
+//! The domain view: a name's name servers, their name-server domains'
+//! figures, and its other records.
+
+use std::sync::LazyLock;
+
+use nshunt_model::RrType;
+use rusqlite::named_params;
+use serde::Serialize;
+use tracing::debug;
+
+use crate::current::{SIGHTING_WINDOW_SECS, current};
+use crate::error::StoreError;
+use crate::sqlite::SqliteStore;
+
+/// What the store knows about one name as of a moment.
+///
+/// JSON:
+///
+/// ```json
+/// {
+///   "domain": "example.com",
+///   "as_of": 1767225600,
+///   "first_seen": 1764547200,
+///   "last_seen": 1767225600,
+///   "nameservers": ["ns1.dendrite.network", "ns2.dendrite.network"],
+///   "nsdomaininfo": [{"ns_domain": "dendrite.network", "num_domains": 2,
+///                     "ns_avg_ttl": null, "ns_avg_ttl_domains": 0,
+///                     "ns_avg_ttl_reason": "only parent-side …",
+///                     "delegation_avg_ttl": 172800.0}],
+///   "records": [{"rrtype": "DS", "rdata": "12345 13 2 ab…", "ttl": 86400,
+///                "source": "zone", "zone": "com", "first_seen": 1764547200,
+///                "last_seen": 1767225600, "count": 2}]
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainView {
+    /// The name, canonical text.
+    pub domain: String,
+    /// The moment the view describes, unix seconds.
+    pub as_of: i64,
+    /// The earliest first sighting of any record owned by the name
+    /// (history included, only sightings starting by `as_of`).
+    pub first_seen: i64,
+    /// The latest last sighting of those records; it may lie after
+    /// `as_of` when the store holds newer data.
+    pub last_seen: i64,
+    /// The current NS targets of the name (delegations and apex NS
+    /// records, any source), sorted.
+    pub nameservers: Vec<String>,
+    /// One entry per distinct name-server domain of `nameservers`,
+    /// sorted by `ns_domain`.
+    pub nsdomaininfo: Vec<NsDomainInfo>,
+    /// The name's other current records (every type but NS), sorted by
+    /// type, data, TTL, source and zone.
+    pub records: Vec<RecordView>,
+}
+
+/// The figures of one name-server domain, as shown in a domain view.
+///
+/// JSON: `{"ns_domain": "dendrite.network", "num_domains": 2,
+/// "ns_avg_ttl": 300.0, "ns_avg_ttl_domains": 1, "ns_avg_ttl_reason": null,
+/// "delegation_avg_ttl": 172800.0}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NsDomainInfo {
+    /// The name-server domain.
+    pub ns_domain: String,
+    /// Distinct names currently delegated to it (its density).
+    pub num_domains: u64,
+    /// The mean child-side TTL of its domains (see
+    /// [`NameserverProfile::ns_avg_ttl`](crate::NameserverProfile::ns_avg_ttl)).
+    pub ns_avg_ttl: Option<f64>,
+    /// How many domains `ns_avg_ttl` was computed from.
+    pub ns_avg_ttl_domains: u64,
+    /// Why `ns_avg_ttl` is `null`; `null` when it is not.
+    pub ns_avg_ttl_reason: Option<String>,
+    /// The mean TTL of its current delegating NS records in parent
+    /// zones; `null` when there are none.
+    pub delegation_avg_ttl: Option<f64>,
+}
+
+/// One current observation owned by the name.
+///
+/// JSON: `{"rrtype": "A", "rdata": "192.0.2.1", "ttl": 300, "source": "pdns",
+/// "zone": null, "first_seen": 1767225600, "last_seen": 1767225600, "count": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordView {
+    /// The record type's mnemonic.
+    pub rrtype: RrType,
+    /// Normalised presentation data.
+    pub rdata: String,
+    /// The TTL, seconds.
+    pub ttl: u32,
+    /// The source kind (`"zone"`, `"pdns"`, `"active"`, …).
+    pub source: String,
+    /// The zone origin for zone data, `null` otherwise.
+    pub zone: Option<String>,
+    /// The first sighting, unix seconds.
+    pub first_seen: i64,
+    /// The last sighting, unix seconds.
+    pub last_seen: i64,
+    /// The number of batches that saw it.
+    pub count: u64,
+}
+
+/// The span of every record owned by the name.
+pub(crate) const HISTORY_SQL: &str = "
+    SELECT min(o.first_seen), max(o.last_seen) FROM observations AS o
+    WHERE o.name = :name AND o.first_seen <= :as_of";
+
+pub(crate) static NAMESERVERS_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT DISTINCT o.rdata, o.ns_domain FROM observations AS o
+         WHERE o.name = :name AND o.rrtype = 2 AND {} ORDER BY o.rdata",
+        current("o")
+    )
+});
+
+pub(crate) static RECORDS_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT o.rrtype, o.rdata, o.ttl, o.source, o.zone, o.first_seen, o.last_seen, o.count
+         FROM observations AS o
+         WHERE o.name = :name AND o.rrtype <> 2 AND {}
+         ORDER BY o.rrtype, o.rdata, o.ttl, o.source, o.zone",
+        current("o")
+    )
+});
+
+impl SqliteStore {
+    /// The view of `domain` (canonical text) as of `as_of`; `None` when
+    /// no record owned by it was seen by `as_of`.
+    pub fn domain_view(&self, domain: &str, as_of: i64) -> Result<Option<DomainView>, StoreError> {
+        let Some((first_seen, last_seen)) = self.name_history(domain, as_of)? else {
+            return Ok(None);
+        };
+
+        let (nameservers, ns_domains) = self.nameservers(domain, as_of)?;
+        let nsdomaininfo = self.ns_domain_infos(&ns_domains, as_of)?;
+        let records = self.records(domain, as_of)?;
+        debug!(domain, as_of, nameservers = nameservers.len(), "domain view");
+
+        Ok(Some(DomainView {
+            domain: domain.to_owned(),
+            as_of,
+            first_seen,
+            last_seen,
+            nameservers,
+            nsdomaininfo,
+            records,
+        }))
+    }
+
+    fn name_history(&self, name: &str, as_of: i64) -> Result<Option<(i64, i64)>, StoreError> {
+        let params = named_params! { ":name": name, ":as_of": as_of };
+        let span: (Option<i64>, Option<i64>) =
+            self.row("read a domain's history", HISTORY_SQL, params, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+
+        Ok(span.0.zip(span.1))
+    }
+
+    /// The current NS targets, and their distinct name-server domains.
+    fn nameservers(
+        &self,
+        name: &str,
+        as_of: i64,
+    ) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        let params = named_params! {
+            ":name": name, ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS,
+        };
+        let rows: Vec<(String, Option<String>)> =
+            self.rows("list a domain's name servers", &NAMESERVERS_SQL, params, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+
+        let mut hosts: Vec<String> = rows.iter().map(|(host, _)| host.clone()).collect();
+        hosts.dedup();
+        let mut ns_domains: Vec<String> = rows.into_iter().filter_map(|(_, ns)| ns).collect();
+        ns_domains.sort();
+        ns_domains.dedup();
+        Ok((hosts, ns_domains))
+    }
+
+    fn ns_domain_infos(
+        &self,
+        ns_domains: &[String],
+        as_of: i64,
+    ) -> Result<Vec<NsDomainInfo>, StoreError> {
+        ns_domains
+            .iter()
+            .map(|ns_domain| {
+                let stats = self.ns_stats(ns_domain, as_of)?;
+                Ok(NsDomainInfo {
+                    ns_domain: ns_domain.clone(),
+                    num_domains: stats.num_domains,
+                    ns_avg_ttl: stats.ns_avg_ttl,
+                    ns_avg_ttl_domains: stats.ns_avg_ttl_domains,
+                    ns_avg_ttl_reason: stats.ns_avg_ttl_reason(),
+                    delegation_avg_ttl: stats.delegation_ttl.map(|t| t.mean),
+                })
+            })
+            .collect()
+    }
+
+    fn records(&self, name: &str, as_of: i64) -> Result<Vec<RecordView>, StoreError> {
+        let params = named_params! {
+            ":name": name, ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS,
+        };
+
+        self.rows("list a domain's records", &RECORDS_SQL, params, |row| {
+            Ok(RecordView {
+                rrtype: RrType(row.get(0)?),
+                rdata: row.get(1)?,
+                ttl: row.get(2)?,
+                source: row.get(3)?,
+                zone: row.get(4)?,
+                first_seen: row.get(5)?,
+                last_seen: row.get(6)?,
+                count: row.get(7)?,
+            })
+        })
+    }
+}

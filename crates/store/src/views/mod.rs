@@ -1,0 +1,18 @@
+//! The entity views: what the store knows about a name-server domain
+//! and about a domain, as of a moment.
+//!
+//! Every struct here is serialised to JSON by the CLI and the HTTP
+//! API; field names are a stable contract. Times are unix seconds;
+//! TTLs are seconds; record types are their mnemonics (`"NS"`,
+//! `"TYPE65534"`).
+
+mod domain;
+mod nameserver;
+mod stats;
+
+pub use domain::{DomainView, NsDomainInfo, RecordView};
+pub use nameserver::{Address, DelegatedDomain, NameserverProfile, NsHost, ZoneCount};
+pub use stats::{NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS, TtlStats};
+
+#[cfg(test)]
+mod plan_tests;

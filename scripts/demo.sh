@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The main job on the real sample data in examples/data, with the
+# embedded store: ingest three root-zone snapshots and 80 real CZDS lines
+# of look-alike domains, then show the seed view of one look-alike and
+# the profile of its name server.
+#
+#   scripts/demo.sh [STORE]     # default: a fresh store in a temp folder
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/nshunt/target}"
+cargo build -q --release -p nshunt
+nshunt="$CARGO_TARGET_DIR/release/nshunt"
+
+work="$(mktemp -d /tmp/nshunt-demo.XXXXXX)"
+export NSHUNT_STORE="${1:-$work/demo.sqlite}"
+
+# The look-alike sample is CZDS lines glued to three brand columns.
+cut -d, -f4- examples/data/czds_com_idn_lookalikes_sample.tsv >"$work/com-lookalikes.zone"
+
+say() { printf '\n$ %s\n' "$*"; "$@"; }
+
+say "$nshunt" ingest zone examples/data/root.zone.2018-03-12 examples/data/root.zone.2019-11-02 \
+  examples/data/root.zone.2020-09-13
+say "$nshunt" ingest zone --origin com --date 2021-06-01 "$work/com-lookalikes.zone"
+say "$nshunt" store info
+say "$nshunt" domain xn--microsoftonlne-hgc.com
+say "$nshunt" nameserver guzelhosting.com
+say "$nshunt" nameserver nic.fr --as-of 2019-11-02 --limit 5
+say "$nshunt" zone stats --top 10 examples/data/root.zone.2020-09-13
+echo
+echo "store: $NSHUNT_STORE"

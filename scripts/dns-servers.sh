@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Starts or stops the DNS servers the tests talk to, on loopback only:
+#   NSD, authoritative for a generated test world (TLD `test`), and
+#   Unbound, recursive, with a stub zone pointing at NSD and every other
+#   name refused, so that nothing leaves the machine.
+#
+#   scripts/dns-servers.sh start STATE_DIR   # writes STATE_DIR/resolver
+#   scripts/dns-servers.sh stop STATE_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+action="$1"
+state="$(realpath "$2")"
+nsd_addr="${NSHUNT_TEST_NSD_ADDR:-127.0.0.2}"
+unbound_addr="${NSHUNT_TEST_UNBOUND_ADDR:-127.0.0.3}"
+port=53
+[ "$(id -u)" -eq 0 ] || port=5353
+
+start() {
+  mkdir -p "$state/world"
+  cargo run -q --release -p nshunt-testworld -- zone --tld test --domains 2000 --seed 7 \
+    --style master --out "$state/world/test.zone"
+
+  cat >"$state/nsd.conf" <<CONF
+server:
+  ip-address: $nsd_addr@$port
+  username: ""
+  chroot: ""
+  zonesdir: "$state"
+  database: ""
+  pidfile: "$state/nsd.pid"
+  logfile: "$state/nsd.log"
+  xfrdfile: "$state/xfrd.state"
+  zonelistfile: "$state/zone.list"
+  rrl-ratelimit: 0
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "test"
+  zonefile: "$state/world/test.zone"
+CONF
+
+  cat >"$state/unbound.conf" <<CONF
+server:
+  interface: $unbound_addr@$port
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "$state"
+  pidfile: "$state/unbound.pid"
+  use-syslog: no
+  logfile: "$state/unbound.log"
+  do-ip6: no
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  module-config: "iterator"
+  local-zone: "." refuse
+  local-zone: "test." transparent
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "test"
+  stub-addr: $nsd_addr@$port
+CONF
+
+  nsd-checkconf "$state/nsd.conf"
+  nsd -d -c "$state/nsd.conf" >>"$state/nsd.log" 2>&1 &
+  echo $! >"$state/nsd.daemon.pid"
+  unbound-checkconf "$state/unbound.conf" >/dev/null
+  unbound -d -c "$state/unbound.conf" >>"$state/unbound.log" 2>&1 &
+  echo $! >"$state/unbound.daemon.pid"
+
+  wait_for "$nsd_addr" NSD
+  wait_for "$unbound_addr" Unbound
+  echo "$unbound_addr:$port" >"$state/resolver"
+  echo "$nsd_addr:$port" >"$state/authoritative"
+}
+
+# Waits until the server answers the SOA of `test`.
+wait_for() {
+  for _ in $(seq 1 50); do
+    if drill -p "$port" @"$1" test SOA 2>/dev/null | grep -q 'rcode: NOERROR'; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "$2 on $1:$port did not answer; its log:" >&2
+  cat "$state"/*.log >&2 || true
+  return 1
+}
+
+stop() {
+  for daemon in nsd unbound; do
+    pidfile="$state/$daemon.daemon.pid"
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+}
+
+"$action"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the tests and benchmarks need, from Debian's packages and
+# crates.io, when it is not there yet. Safe to run again.
+set -euo pipefail
+
+packages=(nsd unbound ldnsutils mawk python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+# The packages start their daemons on the public ports; the tests run
+# their own on loopback, so the system ones are stopped.
+for svc in nsd unbound; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    systemctl stop "$svc" || true
+  fi
+  pkill -x "$svc" 2>/dev/null || true
+done
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked --quiet
+fi
