@@ -59,6 +59,9 @@ fn root_snapshots_give_history_and_as_of_views() {
 
     let then = env.json(&["nameserver", "nic.fr", "--as-of", "2019-11-02"]);
     assert_eq!(then["as_of"], "2019-11-02T00:00:00Z");
+    // Nothing after the as-of moment shows.
+    assert_eq!(then["last_seen"], "2019-11-02T00:00:00Z");
+    assert_eq!(then["domains"][0]["last_seen"], "2019-11-02T00:00:00Z");
 }
 
 #[test]

@@ -34,3 +34,17 @@ pub(crate) fn current(alias: &str) -> String {
         a = alias
     )
 }
+
+/// The SQL expression "the last sighting of observation `alias` at or
+/// before `:as_of`": a view as of T must not show what came after T.
+/// For zone data that is the newest snapshot of its zone at or before
+/// T; for other sources T itself bounds it.
+pub(crate) fn seen_until(alias: &str) -> String {
+    format!(
+        "min({a}.last_seen, CASE WHEN {a}.source = 'zone' \
+         THEN coalesce((SELECT max(b.observed_at) FROM batches AS b \
+               WHERE b.kind = 'zone' AND b.zone = {a}.zone AND b.observed_at <= :as_of), :as_of) \
+         ELSE :as_of END)",
+        a = alias
+    )
+}

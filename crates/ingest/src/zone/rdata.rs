@@ -321,12 +321,20 @@ impl<'a> Writer<'a, '_> {
         Ok(())
     }
 
-    /// The text of every remaining field, joined; at least one field.
+    /// The text of every remaining field, joined: not empty, not quoted.
     fn rest(&mut self, what: &'static str) -> Result<String, RdataError> {
-        if self.fields.is_empty() {
+        let mut joined = String::new();
+        for field in self.fields.by_ref() {
+            if field.quoted {
+                return Err(RdataError::Bad(format!("{what} cannot be a quoted string")));
+            }
+            joined.push_str(field.text);
+        }
+
+        if joined.is_empty() {
             return Err(RdataError::Missing(what));
         }
-        Ok(self.fields.by_ref().map(|f| f.text).collect())
+        Ok(joined)
     }
 
     /// The remaining fields as a type bitmap: upper-case mnemonics (or
@@ -581,6 +589,7 @@ mod tests {
         );
         assert_eq!(ok("NSEC3PARAM", "1 0 10 ABCD"), "1 0 10 abcd");
         assert_eq!(ok("NSEC3", "1 1 0 - 0P9MHAVE A"), "1 1 0 - 0p9mhave A");
+        assert_eq!(rdata("DS", "1 8 1 \"\""), Err(RdataError::Bad("digest cannot be a quoted string".into())));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use rusqlite::named_params;
 use serde::Serialize;
 use tracing::debug;
 
-use crate::current::{SIGHTING_WINDOW_SECS, current};
+use crate::current::{SIGHTING_WINDOW_SECS, current, seen_until};
 use crate::error::StoreError;
 use crate::sqlite::SqliteStore;
 
@@ -103,9 +103,13 @@ pub struct RecordView {
 }
 
 /// The span of every record owned by the name.
-pub(crate) const HISTORY_SQL: &str = "
-    SELECT min(o.first_seen), max(o.last_seen) FROM observations AS o
-    WHERE o.name = :name AND o.first_seen <= :as_of";
+pub(crate) static HISTORY_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT min(o.first_seen), max({}) FROM observations AS o
+         WHERE o.name = :name AND o.first_seen <= :as_of",
+        seen_until("o")
+    )
+});
 
 pub(crate) static NAMESERVERS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -117,10 +121,11 @@ pub(crate) static NAMESERVERS_SQL: LazyLock<String> = LazyLock::new(|| {
 
 pub(crate) static RECORDS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT o.rrtype, o.rdata, o.ttl, o.source, o.zone, o.first_seen, o.last_seen, o.count
+        "SELECT o.rrtype, o.rdata, o.ttl, o.source, o.zone, o.first_seen, {}, o.count
          FROM observations AS o
          WHERE o.name = :name AND o.rrtype <> 2 AND {}
          ORDER BY o.rrtype, o.rdata, o.ttl, o.source, o.zone",
+        seen_until("o"),
         current("o")
     )
 });
@@ -152,7 +157,7 @@ impl SqliteStore {
     fn name_history(&self, name: &str, as_of: i64) -> Result<Option<(i64, i64)>, StoreError> {
         let params = named_params! { ":name": name, ":as_of": as_of };
         let span: (Option<i64>, Option<i64>) =
-            self.row("read a domain's history", HISTORY_SQL, params, |row| {
+            self.row("read a domain's history", &HISTORY_SQL, params, |row| {
                 Ok((row.get(0)?, row.get(1)?))
             })?;
 

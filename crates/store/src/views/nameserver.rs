@@ -9,7 +9,7 @@ use serde::Serialize;
 use tracing::debug;
 
 use super::stats::TtlStats;
-use crate::current::{SIGHTING_WINDOW_SECS, current};
+use crate::current::{SIGHTING_WINDOW_SECS, current, seen_until};
 use crate::error::StoreError;
 use crate::sqlite::SqliteStore;
 
@@ -131,9 +131,13 @@ pub struct DelegatedDomain {
 }
 
 /// The span of all delegations to the name-server domain.
-pub(crate) const HISTORY_SQL: &str = "
-    SELECT min(o.first_seen), max(o.last_seen) FROM observations AS o
-    WHERE o.ns_domain = :ns AND o.delegation = 1 AND o.first_seen <= :as_of";
+pub(crate) static HISTORY_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT min(o.first_seen), max({}) FROM observations AS o
+         WHERE o.ns_domain = :ns AND o.delegation = 1 AND o.first_seen <= :as_of",
+        seen_until("o")
+    )
+});
 
 /// The delegations that are current, as a reusable condition.
 fn delegations() -> String {
@@ -150,9 +154,10 @@ pub(crate) static HOSTS_SQL: LazyLock<String> = LazyLock::new(|| {
 
 pub(crate) static ADDRESSES_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT o.rrtype, o.rdata, min(o.first_seen), max(o.last_seen) FROM observations AS o
+        "SELECT o.rrtype, o.rdata, min(o.first_seen), max({}) FROM observations AS o
          WHERE o.name = :host AND o.rrtype IN (1, 28) AND {}
          GROUP BY o.rrtype, o.rdata ORDER BY o.rrtype, o.rdata",
+        seen_until("o"),
         current("o")
     )
 });
@@ -167,8 +172,9 @@ pub(crate) static ZONES_SQL: LazyLock<String> = LazyLock::new(|| {
 
 pub(crate) static DOMAINS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT o.name, min(o.first_seen), max(o.last_seen) FROM observations AS o
+        "SELECT o.name, min(o.first_seen), max({}) FROM observations AS o
          WHERE {} GROUP BY o.name ORDER BY o.name LIMIT :limit OFFSET :offset",
+        seen_until("o"),
         delegations()
     )
 });
@@ -216,7 +222,7 @@ impl SqliteStore {
     fn ns_history(&self, ns_domain: &str, as_of: i64) -> Result<Option<(i64, i64)>, StoreError> {
         let params = named_params! { ":ns": ns_domain, ":as_of": as_of };
         let span: (Option<i64>, Option<i64>) =
-            self.row("read a name server's history", HISTORY_SQL, params, |row| {
+            self.row("read a name server's history", &HISTORY_SQL, params, |row| {
                 Ok((row.get(0)?, row.get(1)?))
             })?;
 

@@ -34,14 +34,14 @@ fn no_view_statement_scans_the_observations_table() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("plan.db")).unwrap();
     let statements: [(&str, &str); 10] = [
-        ("ns history", nameserver::HISTORY_SQL),
+        ("ns history", &nameserver::HISTORY_SQL),
         ("ns delegations", &stats::DELEGATIONS_SQL),
         ("ns child ttl", &stats::CHILD_TTL_SQL),
         ("ns hosts", &nameserver::HOSTS_SQL),
         ("host addresses", &nameserver::ADDRESSES_SQL),
         ("ns zones", &nameserver::ZONES_SQL),
         ("ns domains", &nameserver::DOMAINS_SQL),
-        ("domain history", domain::HISTORY_SQL),
+        ("domain history", &domain::HISTORY_SQL),
         ("domain nameservers", &domain::NAMESERVERS_SQL),
         ("domain records", &domain::RECORDS_SQL),
     ];
