@@ -27,7 +27,9 @@ impl Reporter {
     pub fn new(mode: Progress, quiet: bool, label: &str, total: u64) -> Self {
         let terminal = std::io::stderr().is_terminal();
         match mode {
-            Progress::Auto if terminal && !quiet => Self { bar: Some(bar(label, total)), plain: None },
+            Progress::Auto if terminal && !quiet => {
+                Self { bar: Some(bar(label, total)), plain: None }
+            }
             Progress::Plain => {
                 let plain = Plain { label: label.to_owned(), total, last: Instant::now() };
                 Self { bar: None, plain: Some(plain) }

@@ -29,8 +29,12 @@ fn root_snapshots_give_history_and_as_of_views() {
 
     // Dates come from the SOA serial or the file name.
     let info = env.json(&["store", "info"]);
-    let dates: Vec<&str> =
-        info["batches"].as_array().unwrap().iter().map(|b| b["observed_at"].as_str().unwrap()).collect();
+    let dates: Vec<&str> = info["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["observed_at"].as_str().unwrap())
+        .collect();
     assert!(dates.contains(&"2018-03-12T00:00:00Z") && dates.contains(&"2020-09-13T00:00:00Z"));
 
     // `fr` has been delegated to nic.fr hosts in every snapshot.
@@ -68,7 +72,15 @@ fn root_snapshots_give_history_and_as_of_views() {
 fn lookalike_lines_ingest_and_show_their_name_servers() {
     let env = Env::new();
     let zone = lookalike_zone(&env);
-    let summary = env.json(&["ingest", "zone", "--origin", "com", "--date", "2021-06-01", zone.to_str().unwrap()]);
+    let summary = env.json(&[
+        "ingest",
+        "zone",
+        "--origin",
+        "com",
+        "--date",
+        "2021-06-01",
+        zone.to_str().unwrap(),
+    ]);
     assert_eq!(summary["files"][0]["records"], 80, "{summary}");
     assert_eq!(summary["files"][0]["skipped"], 0, "{summary}");
 

@@ -17,7 +17,10 @@ fn stats(env: &Env, file: &str, extra: &[&str]) -> BTreeMap<String, [u64; 3]> {
         .map(|line| {
             let row: serde_json::Value = serde_json::from_str(line).unwrap();
             let n = |k: &str| row[k].as_u64().unwrap();
-            (row["ns_domain"].as_str().unwrap().to_owned(), [n("hosts"), n("domains"), n("records")])
+            (
+                row["ns_domain"].as_str().unwrap().to_owned(),
+                [n("hosts"), n("domains"), n("records")],
+            )
         })
         .collect()
 }
@@ -32,7 +35,9 @@ fn truth(world: &World) -> BTreeMap<String, [u64; 3]> {
 
 fn write(env: &Env, world: &World, name: &str, style: Style) -> String {
     let path = env.path(name);
-    world.write_zone(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), style).unwrap();
+    world
+        .write_zone(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), style)
+        .unwrap();
     path.to_str().unwrap().to_owned()
 }
 

@@ -278,7 +278,10 @@ fn fast_range(
         if at_eof {
             let line_start = offset - (filled - pos) as u64;
             let last = &buf[pos..filled];
-            if !skip_first && line_start < end && !last.is_empty() && !part.fast_line(last, &mut apex)
+            if !skip_first
+                && line_start < end
+                && !last.is_empty()
+                && !part.fast_line(last, &mut apex)
             {
                 return Ok(None);
             }
@@ -451,7 +454,10 @@ fn needs_general(line: &[u8]) -> bool {
     match line.first() {
         None | Some(b'\n' | b'\r') => false,
         Some(b' ' | b'\t' | b'$') => true,
-        _ => memchr::memchr3(b'(', b'"', b';', line).is_some() || memchr::memchr(b'\\', line).is_some(),
+        _ => {
+            memchr::memchr3(b'(', b'"', b';', line).is_some()
+                || memchr::memchr(b'\\', line).is_some()
+        }
     }
 }
 
@@ -672,10 +678,7 @@ impl Partial {
 }
 
 /// Merges two key-sorted, key-unique pair lists into one.
-fn merge_sorted(
-    left: Vec<(u64, u32)>,
-    right: impl Iterator<Item = (u64, u32)>,
-) -> Vec<(u64, u32)> {
+fn merge_sorted(left: Vec<(u64, u32)>, right: impl Iterator<Item = (u64, u32)>) -> Vec<(u64, u32)> {
     let mut out = Vec::with_capacity(left.len());
     let mut left = left.into_iter().peekable();
     let mut right = right.peekable();

@@ -515,10 +515,7 @@ mod tests {
         let n = name("Bücher.example");
         assert_eq!(n.as_str(), "xn--bcher-kva.example");
         assert_eq!(n.to_unicode(), "bücher.example");
-        assert!(matches!(
-            DomainName::parse("xn--a.example"),
-            Err(NameError::InvalidALabel { .. })
-        ));
+        assert!(matches!(DomainName::parse("xn--a.example"), Err(NameError::InvalidALabel { .. })));
     }
 
     #[test]

@@ -17,8 +17,9 @@ fn served_world() -> World {
 }
 
 fn server(var: &str) -> (String, String) {
-    let value = std::env::var(var)
-        .unwrap_or_else(|_| panic!("{var} is not set: run scripts/test.sh, which starts NSD and Unbound"));
+    let value = std::env::var(var).unwrap_or_else(|_| {
+        panic!("{var} is not set: run scripts/test.sh, which starts NSD and Unbound")
+    });
     let (addr, port) = value.rsplit_once(':').unwrap();
     (addr.to_owned(), port.to_owned())
 }
@@ -80,5 +81,8 @@ fn unbound_resolves_the_world_and_refuses_the_rest() {
     assert!(soa.contains("rcode: NOERROR") && soa.contains("\tSOA\t"), "{soa}");
 
     let outside = drill(&unbound, "example.com", "A");
-    assert!(outside.contains("rcode: REFUSED"), "a name outside the world was not refused:\n{outside}");
+    assert!(
+        outside.contains("rcode: REFUSED"),
+        "a name outside the world was not refused:\n{outside}"
+    );
 }

@@ -18,7 +18,10 @@ pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;
     let view = store.domain_view(name.as_str(), as_of)?.ok_or_else(|| {
-        anyhow!("{name} is not in the store as of {}: ingest a zone that has it", format_moment(as_of))
+        anyhow!(
+            "{name} is not in the store as of {}: ingest a zone that has it",
+            format_moment(as_of)
+        )
     })?;
 
     let mut out = ctx.stdout();
@@ -31,7 +34,8 @@ pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
 
 fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result<()> {
     let unicode = name.to_unicode();
-    let shown = if unicode == v.domain { v.domain.clone() } else { format!("{} ({unicode})", v.domain) };
+    let shown =
+        if unicode == v.domain { v.domain.clone() } else { format!("{} ({unicode})", v.domain) };
     writeln!(out, "domain        {shown}   (as of {})", format_moment(v.as_of))?;
     writeln!(out, "first_seen    {}", format_moment(v.first_seen))?;
     writeln!(out, "last_seen     {}", format_moment(v.last_seen))?;
@@ -57,7 +61,8 @@ fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result
         writeln!(out, "\nrecords")?;
         let mut table = Table::new(&["type", "ttl", "data", "source"]).right_align(&[1]);
         for r in &v.records {
-            let source = r.zone.as_ref().map_or_else(|| r.source.clone(), |z| format!("{} {z}", r.source));
+            let source =
+                r.zone.as_ref().map_or_else(|| r.source.clone(), |z| format!("{} {z}", r.source));
             table.row(vec![r.rrtype.to_string(), r.ttl.to_string(), r.rdata.clone(), source]);
         }
         table.write(out, "  ")?;

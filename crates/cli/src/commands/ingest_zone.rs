@@ -85,7 +85,8 @@ impl Job<'_> {
         let hash = hash_file(path)?;
         let input = input::open(path)?;
         let (size, counter) = (input.size(), input.bytes_read_counter());
-        let mut reader = ZoneReader::from_reader(path.to_owned(), input.into_reader(), self.options.clone());
+        let mut reader =
+            ZoneReader::from_reader(path.to_owned(), input.into_reader(), self.options.clone());
 
         let mut peeked = VecDeque::new();
         while peeked.len() < PEEK_RECORDS && reader.apex().is_none() {
@@ -97,7 +98,8 @@ impl Job<'_> {
         let zone = self.zone_of(&reader, &peeked);
         let observed_at = self.date_of(path, &peeked)?;
 
-        let meta = BatchMeta::zone_file(zone.as_str(), &path.display().to_string(), &hash, observed_at);
+        let meta =
+            BatchMeta::zone_file(zone.as_str(), &path.display().to_string(), &hash, observed_at);
         let mut outcome = FileOutcome {
             file: path.display().to_string(),
             status: "duplicate",
@@ -120,7 +122,12 @@ impl Job<'_> {
             BatchStart::New(writer) => writer,
         };
 
-        let mut progress = Reporter::new(self.ctx.global.progress, self.ctx.global.quiet, &path.display().to_string(), size);
+        let mut progress = Reporter::new(
+            self.ctx.global.progress,
+            self.ctx.global.quiet,
+            &path.display().to_string(),
+            size,
+        );
         let mut ns_domains: HashMap<String, Option<String>> = HashMap::new();
         let items = peeked.into_iter().chain(&mut reader);
 
@@ -143,7 +150,8 @@ impl Job<'_> {
         }
 
         progress.finish();
-        let summary = BatchSummary { records: outcome.records, skipped: outcome.skipped, bytes: size };
+        let summary =
+            BatchSummary { records: outcome.records, skipped: outcome.skipped, bytes: size };
         let batch = writer.commit(summary)?;
         outcome.status = "ingested";
         outcome.batch_id = batch.id;
@@ -159,7 +167,8 @@ impl Job<'_> {
             return Err(error).context("the input is unusable; nothing of it was stored");
         }
         if self.args.input.strict {
-            return Err(error).context("bad record under --strict; nothing of this file was stored");
+            return Err(error)
+                .context("bad record under --strict; nothing of this file was stored");
         }
         if !self.ctx.global.quiet {
             eprintln!("warning: skipped {error}");
@@ -168,7 +177,11 @@ impl Job<'_> {
     }
 
     /// The zone a file describes.
-    fn zone_of(&self, reader: &ZoneReader, peeked: &VecDeque<Result<Record, ZoneError>>) -> DomainName {
+    fn zone_of(
+        &self,
+        reader: &ZoneReader,
+        peeked: &VecDeque<Result<Record, ZoneError>>,
+    ) -> DomainName {
         if let Some(apex) = reader.apex() {
             return apex.clone();
         }
@@ -201,7 +214,8 @@ impl Job<'_> {
         }
 
         let modified = std::fs::metadata(path).and_then(|m| m.modified());
-        let modified = modified.with_context(|| format!("no date for {}: pass --date", path.display()))?;
+        let modified =
+            modified.with_context(|| format!("no date for {}: pass --date", path.display()))?;
         let seconds = modified.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Ok(i64::try_from(seconds).unwrap_or(i64::MAX))
     }
@@ -227,7 +241,8 @@ impl Observation {
         }
 
         let host = rdata.clone().unwrap_or_default();
-        let ns_domain = cache.entry(host.clone()).or_insert_with(|| ns_domain_of(&host, section)).clone();
+        let ns_domain =
+            cache.entry(host.clone()).or_insert_with(|| ns_domain_of(&host, section)).clone();
         Self { rdata, ns_domain, delegation: &record.owner != zone }
     }
 
@@ -298,7 +313,8 @@ fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
         }
         Format::Json => output::write_json(&mut out, &output::to_json(outcome)?, Format::Json)?,
         Format::Ndjson => {
-            let rows: Vec<_> = outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
+            let rows: Vec<_> =
+                outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
             output::write_ndjson_rows(&mut out, &rows)?;
         }
     }

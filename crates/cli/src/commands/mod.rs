@@ -54,7 +54,8 @@ impl Context {
     /// Opens (and creates or migrates) the store for writing.
     pub fn open_store(&self) -> Result<SqliteStore> {
         let path = self.store_path()?;
-        SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))
+        SqliteStore::open(&path)
+            .with_context(|| format!("cannot open the store {}", path.display()))
     }
 
     /// Opens an existing store for reading; a missing one is an error

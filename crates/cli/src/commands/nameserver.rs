@@ -13,15 +13,17 @@ use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
 
 pub fn run(ctx: &Context, args: &NameserverArgs) -> Result<()> {
-    let name = DomainName::parse(&args.name).with_context(|| format!("bad name {:?}", args.name))?;
+    let name =
+        DomainName::parse(&args.name).with_context(|| format!("bad name {:?}", args.name))?;
     let ns_domain = ns_domain_of(name.as_str(), Section::Icann).unwrap_or_else(|| name.to_string());
 
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;
     let offset = args.page.saturating_sub(1).saturating_mul(args.limit);
-    let profile = store.nameserver_profile(&ns_domain, as_of, args.limit, offset)?.ok_or_else(|| {
-        anyhow!("no delegations to {ns_domain} in the store as of {}", format_moment(as_of))
-    })?;
+    let profile =
+        store.nameserver_profile(&ns_domain, as_of, args.limit, offset)?.ok_or_else(|| {
+            anyhow!("no delegations to {ns_domain} in the store as of {}", format_moment(as_of))
+        })?;
 
     let mut out = ctx.stdout();
     match ctx.global.format {
@@ -35,15 +37,25 @@ fn write_text(out: &mut impl Write, p: &NameserverProfile) -> Result<()> {
     writeln!(out, "ns_domain     {}   (as of {})", p.ns_domain, format_moment(p.as_of))?;
     writeln!(out, "num_domains   {}", thousands(p.num_domains))?;
     match (p.ns_avg_ttl, &p.ns_avg_ttl_reason) {
-        (Some(ttl), _) => writeln!(out, "ns_avg_ttl    {ttl:.1} ({} domains)", p.ns_avg_ttl_domains)?,
+        (Some(ttl), _) => {
+            writeln!(out, "ns_avg_ttl    {ttl:.1} ({} domains)", p.ns_avg_ttl_domains)?
+        }
         (None, reason) => writeln!(out, "ns_avg_ttl    n/a: {}", reason.as_deref().unwrap_or("-"))?,
     }
     if let Some(t) = &p.delegation_ttl {
-        writeln!(out, "delegation    mean TTL {:.1}, min {}, max {} ({} NS records)", t.mean, t.min, t.max, thousands(t.records))?;
+        writeln!(
+            out,
+            "delegation    mean TTL {:.1}, min {}, max {} ({} NS records)",
+            t.mean,
+            t.min,
+            t.max,
+            thousands(t.records)
+        )?;
     }
     writeln!(out, "first_seen    {}", format_moment(p.first_seen))?;
     writeln!(out, "last_seen     {}", format_moment(p.last_seen))?;
-    let zones: Vec<String> = p.zones.iter().map(|z| format!("{} ({})", z.zone, thousands(z.num_domains))).collect();
+    let zones: Vec<String> =
+        p.zones.iter().map(|z| format!("{} ({})", z.zone, thousands(z.num_domains))).collect();
     writeln!(out, "zones         {}", zones.join(", "))?;
 
     writeln!(out, "\nhosts")?;

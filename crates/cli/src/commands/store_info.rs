@@ -25,19 +25,33 @@ fn write_text(out: &mut impl Write, info: &StoreInfo) -> Result<()> {
     let mib = |b: u64| format!("{:.1} MiB", b as f64 / 1048576.0);
     writeln!(out, "store         {}", info.path)?;
     writeln!(out, "schema        version {}", info.schema_version)?;
-    writeln!(out, "size          {} (+ {} write-ahead log)", mib(info.db_bytes), mib(info.wal_bytes))?;
+    writeln!(
+        out,
+        "size          {} (+ {} write-ahead log)",
+        mib(info.db_bytes),
+        mib(info.wal_bytes)
+    )?;
     writeln!(out, "observations  {}", thousands(info.observations))?;
 
     writeln!(out, "\nsources")?;
-    let mut sources = Table::new(&["source", "zone", "batches", "observations", "newest"]).right_align(&[2, 3]);
+    let mut sources =
+        Table::new(&["source", "zone", "batches", "observations", "newest"]).right_align(&[2, 3]);
     for s in &info.sources {
         let newest = s.newest_observed_at.map_or_else(|| "-".to_owned(), format_moment);
-        sources.row(vec![s.source.clone(), s.zone.clone().unwrap_or_default(), s.batches.to_string(), thousands(s.observations), newest]);
+        sources.row(vec![
+            s.source.clone(),
+            s.zone.clone().unwrap_or_default(),
+            s.batches.to_string(),
+            thousands(s.observations),
+            newest,
+        ]);
     }
     sources.write(out, "  ")?;
 
     writeln!(out, "\nbatches")?;
-    let mut batches = Table::new(&["id", "kind", "zone", "observed_at", "records", "skipped", "file"]).right_align(&[0, 4, 5]);
+    let mut batches =
+        Table::new(&["id", "kind", "zone", "observed_at", "records", "skipped", "file"])
+            .right_align(&[0, 4, 5]);
     for b in &info.batches {
         batches.row(vec![
             b.id.to_string(),
