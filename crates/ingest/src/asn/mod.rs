@@ -1,0 +1,1 @@
+//! asn (being written).

@@ -1,0 +1,1 @@
+//! pdns (being written).
