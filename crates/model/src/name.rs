@@ -357,6 +357,10 @@ fn parse_unicode(input: &str) -> Result<(DomainName, bool), NameError> {
 
     let (labels, _) = decode_labels(trimmed)?;
     let name = canonical_from_octets(input, &labels)?;
+    // UTS 46 in its URL profile lets some code points through that give
+    // A-labels which do not decode again: refuse those names here, so
+    // that every name parses back from its own text.
+    check_a_labels(input, &name).map_err(|_| NameError::Idna { name: input.to_owned() })?;
     Ok((name, absolute))
 }
 
@@ -516,6 +520,13 @@ mod tests {
         assert_eq!(n.as_str(), "xn--bcher-kva.example");
         assert_eq!(n.to_unicode(), "bücher.example");
         assert!(matches!(DomainName::parse("xn--a.example"), Err(NameError::InvalidALabel { .. })));
+    }
+
+    #[test]
+    fn unicode_that_gives_bad_a_labels_is_refused() {
+        for input in ["b\u{fc}\u{f}\0er.example", "\u{3fc}\u{ff3c}"] {
+            assert!(matches!(DomainName::parse(input), Err(NameError::Idna { .. })), "{input:?}");
+        }
     }
 
     #[test]

@@ -7,11 +7,13 @@ use crate::rr::{Class, RrType};
 
 /// A resource record with its data in normalised presentation form.
 ///
-/// `rdata` is text, not wire bytes: names inside it are absolute and
-/// canonical (lower case, no trailing dot), base64 and hex are written
-/// without spaces, and data of types nshunt does not know stays in the
-/// RFC 3597 `\# len hex` form. Equal records therefore have equal
-/// strings, which is all the store and the statistics need.
+/// `rdata` is text, not wire bytes, in the presentation form
+/// `ldns-read-zone` prints: names inside it are absolute, lower case and
+/// end in a dot (`ns1.example.net.`), base64 and hex are written without
+/// spaces, and data of types without a grammar in the reader keeps its
+/// tokens as written (generic `\#` data stays in that form). Equal
+/// records therefore have equal strings, which is all the store and the
+/// statistics need.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Record {
     /// The owner name.

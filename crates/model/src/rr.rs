@@ -85,15 +85,20 @@ impl RrType {
             return Some(Self(number));
         }
 
-        let digits = text.get(..4).filter(|p| p.eq_ignore_ascii_case("TYPE"))?;
-        let number = text[digits.len()..].parse().ok()?;
-        Some(Self(number))
+        let prefix = text.get(..4).filter(|p| p.eq_ignore_ascii_case("TYPE"))?;
+        parse_number(&text[prefix.len()..]).map(Self)
     }
 
     /// The mnemonic, or `None` for a type nshunt has no name for.
     pub fn mnemonic(self) -> Option<&'static str> {
         TYPES.iter().find(|(n, _)| *n == self.0).map(|(_, m)| *m)
     }
+}
+
+/// Plain decimal digits (no sign, no spaces) that fit in 16 bits.
+fn parse_number(digits: &str) -> Option<u16> {
+    let plain = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| digits.parse().ok()).flatten()
 }
 
 impl fmt::Display for RrType {
@@ -127,7 +132,7 @@ impl Class {
         }
 
         let prefix = text.get(..5).filter(|p| p.eq_ignore_ascii_case("CLASS"))?;
-        text[prefix.len()..].parse().ok().map(Self)
+        parse_number(&text[prefix.len()..]).map(Self)
     }
 }
 
@@ -162,6 +167,8 @@ mod tests {
         assert_eq!(RrType(65280).to_string(), "TYPE65280");
         assert_eq!(RrType::from_mnemonic("TYPE2"), Some(RrType::NS));
         assert_eq!(RrType::from_mnemonic("bogus"), None);
+        assert_eq!(RrType::from_mnemonic("TYPE+5"), None);
+        assert_eq!(Class::from_mnemonic("CLASS+1"), None);
         assert_eq!(Class::from_mnemonic("class1"), Some(Class::IN));
     }
 }

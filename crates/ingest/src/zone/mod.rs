@@ -76,6 +76,23 @@
 //! Wrong data for a known type (a bad IPv4 address, a number out of
 //! range, bad base64) is an error for that record.
 //!
+//! Where nshunt and `ldns-read-zone` differ on purpose:
+//!
+//! - a tab inside a string is written `\009`, where ldns writes the tab
+//!   itself: record data never holds a tab, so tab-separated output of
+//!   records stays five columns;
+//! - names are lower-cased everywhere, the NSEC next name included (ldns
+//!   keeps its case, as RFC 6840 §5.1 has it for DNSSEC canonical form);
+//! - an RRSIG without a TTL takes the TTL rules below, where ldns takes
+//!   the signature's original TTL;
+//! - raw UTF-8 names are converted to A-labels (UTS 46), where ldns keeps
+//!   the bytes as `\DDD` escapes;
+//! - without an origin, `@` is the root, where ldns takes the first
+//!   owner;
+//! - ldns refuses some forms this reader takes: a class before the TTL,
+//!   several units in a record TTL (`2d3h`), units in an RRSIG original
+//!   TTL (`1h`), a parenthesis before the owner (`( a ) A …`).
+//!
 //! # TTLs
 //!
 //! A record without a TTL takes, in order: the last `$TTL` (or
@@ -102,21 +119,22 @@
 //!
 //! - `$GENERATE` (a BIND extension) is not supported: each one is a
 //!   non-fatal [`ZoneErrorKind::UnsupportedDirective`].
-//! - A quoted string cannot span lines (RFC 1035 §5.1 lets a newline be
-//!   escaped; BIND does not either).
+//! - A quoted string cannot span lines, not even with an escaped
+//!   newline (a `\` at the end of a line is an error).
 //! - An unclosed `(` runs to the end of the file, as RFC 1035 reads it:
 //!   the records after it are lost, reported as one error.
-//! - RFC 3597 `\#` data is converted to the type's own form for the
-//!   types read field by field (listed above); other
-//!   types keep the `\#` form, so `TYPE29 \# …` and `LOC 52 22 …` differ.
+//! - RFC 3597 `\#` data is converted to the type's own form only for the
+//!   types read field by field (listed above); other types keep the `\#`
+//!   form, so `TYPE29 \# …` and `LOC 52 22 …` differ.
 //! - Algorithm and digest mnemonics (`RSASHA256`) are not accepted in DS,
-//!   DNSKEY or RRSIG data: numbers only, as every published zone writes.
+//!   DNSKEY or RRSIG data: numbers only.
 //! - The data of LOC, CERT, APL, IPSECKEY, HIP, SVCB, HTTPS, EUI48/64 and
 //!   other types without a grammar here is not checked, and written as
 //!   given (single spaces); such types written differently but meaning
 //!   the same (`HTTPS` parameters in another order) have different text.
 //! - Class-specific data is not told apart: A data is an IPv4 address in
-//!   every class (CH A records, RFC 1035 §3.4.1 note, are refused).
+//!   every class (CHAOS-class A records, a name and an address, are
+//!   refused).
 //! - Records of several classes in one file are not refused.
 //! - RRSIG times written as `YYYYMMDDHHmmSS` are kept as written; dates
 //!   after 2106 are not reduced by serial arithmetic (RFC 4034 §3.2).

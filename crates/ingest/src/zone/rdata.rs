@@ -589,7 +589,10 @@ mod tests {
         );
         assert_eq!(ok("NSEC3PARAM", "1 0 10 ABCD"), "1 0 10 abcd");
         assert_eq!(ok("NSEC3", "1 1 0 - 0P9MHAVE A"), "1 1 0 - 0p9mhave A");
-        assert_eq!(rdata("DS", "1 8 1 \"\""), Err(RdataError::Bad("digest cannot be a quoted string".into())));
+        assert_eq!(
+            rdata("DS", "1 8 1 \"\""),
+            Err(RdataError::Bad("digest cannot be a quoted string".into()))
+        );
     }
 
     #[test]

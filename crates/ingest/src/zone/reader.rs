@@ -108,8 +108,9 @@ impl ZoneReader {
         Ok(Self::from_reader(path.to_owned(), input.into_reader(), options))
     }
 
-    /// Reads a zone from `reader`. `file` names it in errors, and its
-    /// directory is the one `$INCLUDE` may read from.
+    /// Reads a zone from `reader`, which gives the text itself (open
+    /// compressed files with [`input::open`]). `file` names the zone in
+    /// errors, and its directory is the one `$INCLUDE` may read from.
     pub fn from_reader(
         file: PathBuf,
         reader: Box<dyn BufRead + Send>,
@@ -175,7 +176,7 @@ impl ZoneReader {
         let read = source.lines.read(&mut self.buf, self.max_record_bytes, &mut scan);
         self.line = source.lines.line();
         match read {
-            Err(e) => Step::Error(self.read_error(e)),
+            Err(e) => self.failure(self.line, ZoneErrorKind::Read(e)),
             Ok(LineRead::Eof) => self.pop_source(),
             Ok(LineRead::Overflow) => self.skip_long(self.line, &scan),
             Ok(LineRead::Line) => self.entry(),
@@ -197,7 +198,7 @@ impl ZoneReader {
     fn general_entry(&mut self, start: u64) -> Step {
         let owner_omitted = matches!(self.buf.first(), Some(b' ' | b'\t'));
         if let Err(kind) = self.read_entry() {
-            self.forget_failed_owner(owner_omitted);
+            self.note_failed_owner(owner_omitted);
             return self.failure(start, kind);
         }
         if self.tokens.len() == 0 {
@@ -220,7 +221,7 @@ impl ZoneReader {
     /// After an entry that could not be read, its owner (when it wrote
     /// one) still becomes the previous owner, so that the lines after it
     /// that omit the owner are not given to an older one.
-    fn forget_failed_owner(&mut self, owner_omitted: bool) {
+    fn note_failed_owner(&mut self, owner_omitted: bool) {
         if owner_omitted {
             return;
         }
@@ -279,7 +280,7 @@ impl ZoneReader {
 
         let kind = self.skip_rest(scan.depth());
         self.tokens.clear();
-        self.forget_failed_owner(self.sources.last().is_some_and(|s| s.lines.starts_blank()));
+        self.note_failed_owner(self.sources.last().is_some_and(|s| s.lines.starts_blank()));
         self.failure(start, kind)
     }
 
@@ -326,8 +327,7 @@ impl ZoneReader {
         }
 
         let origin = match origin {
-            Some(text) => parse_name(text, &self.state.origin)
-                .map_err(ZoneErrorKind::BadName)?,
+            Some(text) => parse_name(text, &self.state.origin).map_err(ZoneErrorKind::BadName)?,
             None => self.state.origin.clone(),
         };
         let (path, dir) = self.resolve_include(file)?;
@@ -395,15 +395,13 @@ impl ZoneReader {
         }
     }
 
+    /// The error for the entry starting on line `start`; a read error
+    /// belongs to the line that could not be read.
     fn failure(&self, start: u64, kind: ZoneErrorKind) -> Step {
         if let ZoneErrorKind::Read(_) = kind {
             return Step::Error(ZoneError { file: self.file.clone(), line: self.line + 1, kind });
         }
         Step::Error(ZoneError { file: self.file.clone(), line: start, kind })
-    }
-
-    fn read_error(&self, error: std::io::Error) -> ZoneError {
-        ZoneError { file: self.file.clone(), line: self.line + 1, kind: ZoneErrorKind::Read(error) }
     }
 }
 
@@ -506,8 +504,7 @@ impl State {
 
         self.last_owner_text.clear();
         self.last_owner = None;
-        let owner =
-            parse_name(text, &self.origin).map_err(ZoneErrorKind::BadName)?;
+        let owner = parse_name(text, &self.origin).map_err(ZoneErrorKind::BadName)?;
         self.last_owner_text.extend_from_slice(text.as_bytes());
         self.last_owner = Some(owner.clone());
         Ok(owner)
@@ -554,8 +551,7 @@ impl State {
         let [text] = args else {
             return Err(bad_directive("$ORIGIN", "expects one name"));
         };
-        let origin =
-            parse_name(text, &self.origin).map_err(ZoneErrorKind::BadName)?;
+        let origin = parse_name(text, &self.origin).map_err(ZoneErrorKind::BadName)?;
         self.change_origin(origin);
         Ok(())
     }
