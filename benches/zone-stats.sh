@@ -7,6 +7,7 @@
 # rule and the Public Suffix List agree.
 #
 #   benches/zone-stats.sh [DOMAINS]      # default 8,000,000 (~1.07 GB)
+#   NSHUNT_BIN=path/to/nshunt benches/zone-stats.sh   # an already built binary
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +25,10 @@ cache="$HOME/.cache/nshunt/bench"
 zone="$cache/gen-zone-$domains.zone"
 mkdir -p "$cache"
 
-cargo build -q --release -p nshunt
-nshunt="$CARGO_TARGET_DIR/release/nshunt"
+if [ -z "${NSHUNT_BIN:-}" ]; then
+  cargo build -q --release -p nshunt
+fi
+nshunt="${NSHUNT_BIN:-$CARGO_TARGET_DIR/release/nshunt}"
 
 if [ ! -s "$zone" ]; then
   echo "generating $zone with gen-zone.py (--domains $domains --seed 1)"

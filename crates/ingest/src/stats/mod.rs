@@ -31,20 +31,20 @@
 //!   the apex's NS records come before its SOA in a general file, at most
 //!   [`PENDING_APEX_LIMIT`] of them are held back until the SOA decides.
 
+mod partial;
+
 use std::fs::File;
-use std::hash::BuildHasher;
 use std::io::{self, BufRead};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use foldhash::fast::FixedState;
-use hashbrown::HashMap;
-use nshunt_model::psl::{self, Section};
+use nshunt_model::psl::Section;
 use nshunt_model::{DomainName, RrType};
 use serde::Serialize;
 
 use crate::input;
 use crate::zone::{ZoneError, ZoneOptions, ZoneReader};
+use partial::Partial;
 
 /// NS records of a possible apex held back before its SOA is seen.
 pub const PENDING_APEX_LIMIT: usize = 1024;
@@ -260,6 +260,11 @@ fn fast_range(
         let at_eof = read == 0;
         let mut pos = 0;
 
+        // One pass over the whole block instead of one per line.
+        if has_special(&buf[carry..filled]) {
+            return Ok(None);
+        }
+
         while let Some(nl) = memchr::memchr(b'\n', &buf[pos..filled]) {
             let line_start = offset - (filled - pos) as u64;
             let line = &buf[pos..pos + nl + 1];
@@ -270,7 +275,7 @@ fn fast_range(
             if line_start >= end {
                 return Ok(Some(part));
             }
-            if !part.fast_line(line, &mut apex) {
+            if !part.fast_line_checked(line, &mut apex) {
                 return Ok(None);
             }
         }
@@ -281,7 +286,7 @@ fn fast_range(
             if !skip_first
                 && line_start < end
                 && !last.is_empty()
-                && !part.fast_line(last, &mut apex)
+                && !part.fast_line_checked(last, &mut apex)
             {
                 return Ok(None);
             }
@@ -430,35 +435,58 @@ struct FastLine<'a> {
 
 impl<'a> FastLine<'a> {
     /// Splits `owner ttl [class] type rdata` with absolute owner;
-    /// `None` when the line is anything else.
+    /// `None` when the line is anything else. Only the first token of
+    /// the rdata is kept: the fast path needs no more.
     fn split(line: &'a [u8]) -> Option<Self> {
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let mut fields = line.split(|&b| b == b'\t' || b == b' ').filter(|f| !f.is_empty());
+        let mut pos = 0;
 
-        let owner = fields.next()?;
-        let ttl = fields.next()?;
-        let mut rtype = fields.next()?;
+        let owner = next_field(line, &mut pos)?;
+        let ttl = next_field(line, &mut pos)?;
+        let mut rtype = next_field(line, &mut pos)?;
         if rtype.eq_ignore_ascii_case(b"in") {
-            rtype = fields.next()?;
+            rtype = next_field(line, &mut pos)?;
         }
-        let rdata = fields.next()?;
+        let rdata = next_field(line, &mut pos)?;
 
         let plain = owner.ends_with(b".") && ttl.iter().all(u8::is_ascii_digit);
         plain.then_some(Self { owner, ttl, rtype, rdata })
     }
 }
 
+/// The next field separated by tabs or spaces, from `pos` on. A plain
+/// loop: CZDS fields are a few bytes long, too short for SIMD searches
+/// to pay for their set-up.
+fn next_field<'a>(line: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let is_separator = |b: u8| b == b'\t' || b == b' ';
+    while line.get(*pos).is_some_and(|&b| is_separator(b)) {
+        *pos += 1;
+    }
+    if *pos >= line.len() {
+        return None;
+    }
+
+    let start = *pos;
+    while line.get(*pos).is_some_and(|&b| !is_separator(b)) {
+        *pos += 1;
+    }
+    Some(&line[start..*pos])
+}
+
 /// Whether a line has anything only the general reader understands.
 fn needs_general(line: &[u8]) -> bool {
-    match line.first() {
-        None | Some(b'\n' | b'\r') => false,
-        Some(b' ' | b'\t' | b'$') => true,
-        _ => {
-            memchr::memchr3(b'(', b'"', b';', line).is_some()
-                || memchr::memchr(b'\\', line).is_some()
-        }
-    }
+    starts_specially(line) || has_special(line)
+}
+
+/// A line that continues the previous owner or is a directive.
+fn starts_specially(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b' ' | b'\t' | b'$'))
+}
+
+/// Parentheses, quotes, comments or escapes anywhere in `bytes`.
+fn has_special(bytes: &[u8]) -> bool {
+    memchr::memchr3(b'(', b'"', b';', bytes).is_some() || memchr::memchr(b'\\', bytes).is_some()
 }
 
 /// Lower-cases `name` without its trailing dot into `buf`.
@@ -469,235 +497,6 @@ fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 256]) -> Option<&'b [u8]> {
         *o = b.to_ascii_lowercase();
     }
     Some(out)
-}
-
-/// Counters of one name-server domain inside a partial result.
-#[derive(Debug, Default, Clone, Copy)]
-struct Counts {
-    records: u64,
-    ttl_sum: u64,
-}
-
-/// What one worker (or one file) has counted.
-struct Partial {
-    section: Section,
-    records: u64,
-    delegations: u64,
-    /// NS host → index into `ns_domains`.
-    hosts: HashMap<Box<[u8]>, u32, FixedState>,
-    /// Name-server domains, their hashes and counters.
-    ns_domains: Vec<(String, u64, Counts)>,
-    ns_index: HashMap<String, u32, FixedState>,
-    /// (domain, name-server domain) pair hash → name-server domain.
-    pairs: Vec<(u64, u32)>,
-    /// Adjacent duplicates are skipped before they reach `pairs`.
-    last_pair: u64,
-}
-
-/// The seeds of the pair hash; fixed so that partials merge.
-const OWNER_SEED: u64 = 0x6e73_6875_6e74_0001;
-const NS_DOMAIN_SEED: u64 = 0x6e73_6875_6e74_0002;
-
-impl Partial {
-    fn new(section: Section) -> Self {
-        Self {
-            section,
-            records: 0,
-            delegations: 0,
-            hosts: HashMap::with_hasher(FixedState::with_seed(1)),
-            ns_domains: Vec::new(),
-            ns_index: HashMap::with_hasher(FixedState::with_seed(2)),
-            pairs: Vec::new(),
-            last_pair: 0,
-        }
-    }
-
-    /// One raw line of the fast path. `false` when the file must go to
-    /// the general reader.
-    fn fast_line(&mut self, line: &[u8], apex: &mut Option<Vec<u8>>) -> bool {
-        if needs_general(line) {
-            return false;
-        }
-        let Some(fields) = FastLine::split(line) else {
-            return line.iter().all(u8::is_ascii_whitespace);
-        };
-        self.records += 1;
-
-        if fields.rtype.eq_ignore_ascii_case(b"soa") {
-            return self.fast_soa(fields.owner, apex);
-        }
-        if !fields.rtype.eq_ignore_ascii_case(b"ns") {
-            return true;
-        }
-        if !fields.rdata.ends_with(b".") {
-            return false;
-        }
-
-        let mut owner_buf = [0u8; 256];
-        let mut host_buf = [0u8; 256];
-        let (Some(owner), Some(host)) =
-            (lowercase(fields.owner, &mut owner_buf), lowercase(fields.rdata, &mut host_buf))
-        else {
-            return false;
-        };
-        if owner.is_empty() || apex.as_deref() == Some(owner) {
-            return true;
-        }
-
-        let Some(ttl) = parse_ttl(fields.ttl) else { return false };
-        self.add_ns(owner, host, ttl)
-    }
-
-    /// An SOA on the fast path: it must agree with the apex found first.
-    fn fast_soa(&mut self, owner: &[u8], apex: &mut Option<Vec<u8>>) -> bool {
-        let mut buf = [0u8; 256];
-        let Some(owner) = lowercase(owner, &mut buf) else { return false };
-        match apex {
-            Some(known) => known == owner,
-            None => {
-                // An SOA after NS records of its owner may have counted
-                // apex records as delegations: let the general path decide.
-                *apex = Some(owner.to_vec());
-                self.delegations == 0
-            }
-        }
-    }
-
-    /// One delegation: `owner` delegated to `host` with `ttl`, both
-    /// lower case without trailing dot. `false` when `host` is no name.
-    fn add_ns(&mut self, owner: &[u8], host: &[u8], ttl: u32) -> bool {
-        let Some(index) = self.ns_domain_of(host) else { return false };
-        self.delegations += 1;
-
-        let (_, ns_hash, counts) = &mut self.ns_domains[index as usize];
-        counts.records += 1;
-        counts.ttl_sum += u64::from(ttl);
-
-        let owner_hash = FixedState::with_seed(OWNER_SEED).hash_one(owner);
-        let pair = owner_hash ^ *ns_hash;
-        if pair != self.last_pair {
-            self.last_pair = pair;
-            self.pairs.push((pair, index));
-        }
-        true
-    }
-
-    /// The name-server domain of a host, cached per host.
-    fn ns_domain_of(&mut self, host: &[u8]) -> Option<u32> {
-        if let Some(&index) = self.hosts.get(host) {
-            return Some(index);
-        }
-
-        let name = std::str::from_utf8(host).ok().and_then(|h| DomainName::parse(h).ok())?;
-        let ns_domain = psl::embedded()
-            .registered_domain(&name, self.section)
-            .map_or_else(|| name.as_str().to_owned(), |d| d.as_str().to_owned());
-        let index = self.intern_ns_domain(ns_domain);
-        self.hosts.insert(host.into(), index);
-        Some(index)
-    }
-
-    fn intern_ns_domain(&mut self, ns_domain: String) -> u32 {
-        if let Some(&index) = self.ns_index.get(&ns_domain) {
-            return index;
-        }
-
-        let index = self.ns_domains.len() as u32;
-        let hash = FixedState::with_seed(NS_DOMAIN_SEED).hash_one(ns_domain.as_bytes());
-        self.ns_domains.push((ns_domain.clone(), hash, Counts::default()));
-        self.ns_index.insert(ns_domain, index);
-        index
-    }
-
-    /// Merges partials into the first, re-indexing name-server domains.
-    fn merge(parts: Vec<Partial>) -> Partial {
-        let mut parts = parts.into_iter();
-        let Some(mut total) = parts.next() else { return Partial::new(Section::Icann) };
-        total.sort_pairs();
-
-        for mut part in parts {
-            part.sort_pairs();
-            total.absorb(part);
-        }
-        total
-    }
-
-    fn sort_pairs(&mut self) {
-        self.pairs.sort_unstable_by_key(|&(pair, _)| pair);
-        self.pairs.dedup_by_key(|&mut (pair, _)| pair);
-    }
-
-    /// Adds `other` (pairs sorted) into `self` (pairs sorted).
-    fn absorb(&mut self, other: Partial) {
-        let remap: Vec<u32> = other
-            .ns_domains
-            .iter()
-            .map(|(name, hash, counts)| {
-                let index = self.intern_ns_domain(name.clone());
-                debug_assert_eq!(self.ns_domains[index as usize].1, *hash);
-                let mine = &mut self.ns_domains[index as usize].2;
-                mine.records += counts.records;
-                mine.ttl_sum += counts.ttl_sum;
-                index
-            })
-            .collect();
-
-        for (host, index) in other.hosts {
-            self.hosts.entry(host).or_insert(remap[index as usize]);
-        }
-        let theirs = other.pairs.into_iter().map(|(pair, i)| (pair, remap[i as usize]));
-        self.pairs = merge_sorted(std::mem::take(&mut self.pairs), theirs);
-        self.records += other.records;
-        self.delegations += other.delegations;
-    }
-
-    /// The final rows: distinct domains from the pairs, hosts from the
-    /// host cache; most domains first, then by name.
-    fn into_rows(self) -> Vec<NsDomainStats> {
-        let mut domains = vec![0u64; self.ns_domains.len()];
-        let mut hosts = vec![0u64; self.ns_domains.len()];
-        self.pairs.iter().for_each(|&(_, i)| domains[i as usize] += 1);
-        self.hosts.values().for_each(|&i| hosts[i as usize] += 1);
-
-        let mut rows: Vec<NsDomainStats> = self
-            .ns_domains
-            .into_iter()
-            .enumerate()
-            .filter(|(_, (_, _, counts))| counts.records > 0)
-            .map(|(i, (ns_domain, _, counts))| NsDomainStats {
-                ns_domain,
-                hosts: hosts[i],
-                domains: domains[i],
-                records: counts.records,
-                ttl_sum: counts.ttl_sum,
-            })
-            .collect();
-        rows.sort_by(|a, b| b.domains.cmp(&a.domains).then_with(|| a.ns_domain.cmp(&b.ns_domain)));
-        rows
-    }
-}
-
-/// Merges two key-sorted, key-unique pair lists into one.
-fn merge_sorted(left: Vec<(u64, u32)>, right: impl Iterator<Item = (u64, u32)>) -> Vec<(u64, u32)> {
-    let mut out = Vec::with_capacity(left.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.peekable();
-
-    loop {
-        let next = match (left.peek(), right.peek()) {
-            (Some(l), Some(r)) if l.0 < r.0 => left.next(),
-            (Some(l), Some(r)) if l.0 > r.0 => right.next(),
-            (Some(_), Some(_)) => {
-                right.next();
-                left.next()
-            }
-            (Some(_), None) => left.next(),
-            (None, Some(_)) => right.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
-    out
 }
 
 /// A TTL of plain digits that fits in 32 bits.
