@@ -38,8 +38,9 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Compute as of this moment (YYYY-MM-DD, RFC 3339, or unix seconds)
-    /// [default: the newest observation in the store]
+    /// Compute the views (domain, nameserver) as of this moment
+    /// (YYYY-MM-DD, RFC 3339, or unix seconds) [default: the newest
+    /// observation in the store]
     #[arg(long, global = true, value_name = "TIME")]
     pub as_of: Option<String>,
 
@@ -48,7 +49,7 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
 
-    /// Less on stderr (-q: warnings and errors only).
+    /// Less on stderr: errors only (no warnings about skipped records).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
@@ -130,9 +131,9 @@ pub struct ZoneStatsArgs {
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 
-    /// Worker threads for plain files (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Worker threads for plain files (0: one per core; at most 256).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,13 +159,13 @@ pub struct NameserverArgs {
     /// A name-server domain or an NS host (its registered domain is used).
     pub name: String,
 
-    /// Domains to list per page.
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    /// Domains to list per page (1 to 100000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
 
     /// Page of domains to show, from 1.
-    #[arg(long, default_value_t = 1)]
-    pub page: usize,
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
 }
 
 #[derive(Debug, Args)]

@@ -64,6 +64,15 @@ pub enum InputError {
         source: io::Error,
     },
 
+    /// A compressed or archive format nshunt does not decode.
+    #[error("{} is {format}, which nshunt does not read: decompress it, or use gzip or xz", path.display())]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+        /// The format its magic bytes show.
+        format: &'static str,
+    },
+
     /// The first bytes could not be read to tell the format.
     #[error("cannot read {}: {source}", path.display())]
     Read {
@@ -108,8 +117,12 @@ pub fn open(path: &Path) -> Result<Input, InputError> {
     let counting = CountingReader { inner: file, count: Arc::clone(&counter) };
     let mut raw = BufReader::with_capacity(BUFFER_BYTES, counting);
 
-    let compression =
-        sniff(&mut raw).map_err(|source| InputError::Read { path: path.to_owned(), source })?;
+    let read_error = |source| InputError::Read { path: path.to_owned(), source };
+    let head = fill(&mut raw).map_err(read_error)?;
+    if let Some(format) = unsupported_format(head) {
+        return Err(InputError::Unsupported { path: path.to_owned(), format });
+    }
+    let compression = compression_of(head);
     let reader = decoder(raw, compression);
     Ok(Input { path: path.to_owned(), size, compression, counter, reader })
 }
@@ -172,22 +185,37 @@ pub fn compression_of(head: &[u8]) -> Compression {
     }
 }
 
+/// Formats recognised by their magic bytes but not decoded, so that
+/// they are refused rather than read as text.
+pub fn unsupported_format(head: &[u8]) -> Option<&'static str> {
+    const MAGICS: &[(&[u8], &str)] = &[
+        (b"BZh", "bzip2"),
+        (&[0x28, 0xb5, 0x2f, 0xfd], "zstd"),
+        (b"PK\x03\x04", "a zip archive"),
+        (&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c], "a 7z archive"),
+        (&[0x04, 0x22, 0x4d, 0x18], "lz4"),
+        (b"\x89LZO", "lzop"),
+        (b"SQLite format 3\0", "an SQLite database"),
+    ];
+    MAGICS.iter().find(|(magic, _)| head.starts_with(magic)).map(|(_, format)| *format)
+}
+
 /// Whether the first bytes of a file show gzip or xz.
 pub fn is_compressed(head: &[u8]) -> bool {
     compression_of(head) != Compression::None
 }
 
-/// Reads the magic bytes without consuming them.
-fn sniff(raw: &mut BufReader<CountingReader>) -> io::Result<Compression> {
-    let head = loop {
+/// The first buffer of the file, to read the magic bytes without
+/// consuming them.
+fn fill(raw: &mut BufReader<CountingReader>) -> io::Result<&[u8]> {
+    loop {
         match raw.fill_buf() {
-            Ok(head) => break head,
+            Ok(_) => break,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
-    };
-
-    Ok(compression_of(head))
+    }
+    raw.fill_buf()
 }
 
 /// The reader that undoes `compression`.

@@ -39,7 +39,11 @@ fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result
     writeln!(out, "domain        {shown}   (as of {})", format_moment(v.as_of))?;
     writeln!(out, "first_seen    {}", format_moment(v.first_seen))?;
     writeln!(out, "last_seen     {}", format_moment(v.last_seen))?;
-    writeln!(out, "nameservers   {}", v.nameservers.join(" "))?;
+    if v.nameservers.is_empty() {
+        writeln!(out, "nameservers   none: not delegated at that moment")?;
+    } else {
+        writeln!(out, "nameservers   {}", v.nameservers.join(" "))?;
+    }
 
     writeln!(out, "\nname-server domains")?;
     let mut table = Table::new(&["ns_domain", "num_domains", "ns_avg_ttl", "delegation_avg_ttl"])

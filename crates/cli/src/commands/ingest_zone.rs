@@ -1,12 +1,21 @@
 //! `nshunt ingest zone`: zone files into the store, one batch each.
 //!
-//! Each file is hashed first: the store's ledger knows every content it
-//! has taken, and the same content again is a no-op. The file is then
-//! read as one transaction, so an interrupted ingest leaves the store as
-//! it was. The batch's zone is the SOA owner, else `--origin`, else the
-//! root when the file has root records, else the parent of its first
-//! owner; its date is `--date`, else the SOA serial when it is a date,
-//! else a date in the file name, else the file's modification time.
+//! Each file is hashed first (its decoded content, so the same zone as
+//! plain text and as gzip is one batch): the store's ledger knows every
+//! content it has taken, and the same content again is a no-op. The file
+//! is then read as one transaction, so an interrupted ingest leaves the
+//! store as it was.
+//!
+//! A zone file is a full snapshot of its zone on a date:
+//! - the zone is the SOA owner, else the file's own `$ORIGIN`, else
+//!   `--origin`, else the root when the file has root records, else the
+//!   parent of its first owner; records outside the zone are bad records;
+//! - the date is `--date`, else the SOA serial when it is a plausible
+//!   date, else a date in the file name, else the file's modification
+//!   time; the outcome says which (`date_source`).
+//!
+//! Only class IN is stored: records of other classes are skipped and
+//! counted. A file in which no record could be read is unusable.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
@@ -17,7 +26,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use nshunt_ingest::input;
 use nshunt_ingest::zone::{ZoneError, ZoneOptions, ZoneReader};
-use nshunt_model::{DomainName, Record, RrType, Section, psl};
+use nshunt_model::{Class, DomainName, Record, RrType, Section, psl};
 use nshunt_store::{BatchMeta, BatchStart, BatchSummary, NewObservation, SqliteStore};
 use serde::Serialize;
 
@@ -30,15 +39,21 @@ use crate::time::{date_from_serial, date_in, format_moment, midnight, parse_mome
 /// Records read before the zone and date must be decided.
 const PEEK_RECORDS: usize = 1000;
 
+/// A date more than this far ahead of the clock is not believed.
+const FUTURE_SLACK_SECS: i64 = 2 * 86_400;
+
 /// What happened to one file (a stable JSON contract).
 #[derive(Debug, Serialize)]
 struct FileOutcome {
     file: String,
-    /// `ingested` or `duplicate` (the store already had this content).
+    /// `ingested` or `duplicate` (the store already had this content;
+    /// zone and date are then the stored batch's).
     status: &'static str,
     batch_id: i64,
     zone: Option<String>,
     observed_at: i64,
+    /// `--date`, `soa-serial`, `file-name`, `modified-time` or `stored`.
+    date_source: &'static str,
     records: u64,
     skipped: u64,
     bytes: u64,
@@ -60,13 +75,19 @@ pub fn run(ctx: &Context, args: &IngestZoneArgs) -> Result<()> {
         ..ZoneOptions::default()
     };
 
-    let mut files = Vec::new();
+    let mut outcome = Outcome { store: store.path().display().to_string(), files: Vec::new() };
     for path in &args.input.files {
         let job = Job { ctx, args, options: options.clone(), date, section: section(&args.input) };
-        files.push(job.ingest(&mut store, path)?);
+        match job.ingest(&mut store, path) {
+            Ok(file) => outcome.files.push(file),
+            Err(error) => {
+                // What was committed before the failure is still reported.
+                write(ctx, &outcome)?;
+                return Err(error);
+            }
+        }
     }
 
-    let outcome = Outcome { store: store.path().display().to_string(), files };
     write(ctx, &outcome)
 }
 
@@ -82,7 +103,8 @@ struct Job<'a> {
 impl Job<'_> {
     fn ingest(self, store: &mut SqliteStore, path: &Path) -> Result<FileOutcome> {
         let started = Instant::now();
-        let hash = hash_file(path)?;
+        let shown = display_path(path);
+        let hash = hash_content(path)?;
         let input = input::open(path)?;
         let (size, counter) = (input.size(), input.bytes_read_counter());
         let mut reader =
@@ -91,21 +113,21 @@ impl Job<'_> {
         let mut peeked = VecDeque::new();
         while peeked.len() < PEEK_RECORDS && reader.apex().is_none() {
             match reader.next() {
-                Some(item) => peeked.push_back(item),
+                Some(item) => peeked.push_back((item, reader.line())),
                 None => break,
             }
         }
         let zone = self.zone_of(&reader, &peeked);
-        let observed_at = self.date_of(path, &peeked)?;
+        let (observed_at, date_source) = self.date_of(path, &peeked)?;
 
-        let meta =
-            BatchMeta::zone_file(zone.as_str(), &path.display().to_string(), &hash, observed_at);
+        let meta = BatchMeta::zone_file(zone.as_str(), &shown, &hash, observed_at);
         let mut outcome = FileOutcome {
-            file: path.display().to_string(),
-            status: "duplicate",
+            file: shown.clone(),
+            status: "ingested",
             batch_id: 0,
             zone: Some(zone.as_str().to_owned()),
             observed_at,
+            date_source,
             records: 0,
             skipped: 0,
             bytes: size,
@@ -114,7 +136,11 @@ impl Job<'_> {
 
         let mut writer = match store.begin_batch(meta)? {
             BatchStart::Duplicate(batch) => {
+                outcome.status = "duplicate";
                 outcome.batch_id = batch.id;
+                outcome.zone = batch.zone;
+                outcome.observed_at = batch.observed_at;
+                outcome.date_source = "stored";
                 outcome.records = batch.records;
                 outcome.skipped = batch.skipped;
                 return Ok(outcome);
@@ -122,23 +148,16 @@ impl Job<'_> {
             BatchStart::New(writer) => writer,
         };
 
-        let mut progress = Reporter::new(
-            self.ctx.global.progress,
-            self.ctx.global.quiet,
-            &path.display().to_string(),
-            size,
-        );
+        let (mode, quiet) = (self.ctx.global.progress, self.ctx.global.quiet);
+        let mut progress = Reporter::new(mode, quiet, &shown, size);
         let mut ns_domains: HashMap<String, Option<String>> = HashMap::new();
-        let items = peeked.into_iter().chain(&mut reader);
 
-        for item in items {
-            let record = match item {
-                Ok(record) => record,
-                Err(error) => {
-                    self.bad_record(error)?;
-                    outcome.skipped += 1;
-                    continue;
-                }
+        let file = reader.file().to_owned();
+        let rest = std::iter::from_fn(|| reader.next().map(|item| (item, reader.line())));
+        for (item, line) in peeked.into_iter().chain(rest) {
+            let Some(record) = self.usable(item, &zone, (&file, line))? else {
+                outcome.skipped += 1;
+                continue;
             };
 
             let observation = Observation::of(&record, &zone, &mut ns_domains, self.section);
@@ -148,77 +167,117 @@ impl Job<'_> {
                 progress.update(counter.load(Ordering::Relaxed), outcome.records);
             }
         }
-
         progress.finish();
+
+        if outcome.records == 0 && outcome.skipped > 0 {
+            bail!(
+                "no record of {shown} could be read ({} bad): is it a zone file?",
+                outcome.skipped
+            );
+        }
         let summary =
             BatchSummary { records: outcome.records, skipped: outcome.skipped, bytes: size };
-        let batch = writer.commit(summary)?;
-        outcome.status = "ingested";
-        outcome.batch_id = batch.id;
+        outcome.batch_id = writer.commit(summary)?.id;
         outcome.seconds = started.elapsed().as_secs_f64();
-        tracing::debug!(file = %path.display(), records = outcome.records, "batch committed");
+        tracing::debug!(file = %shown, records = outcome.records, "batch committed");
         Ok(outcome)
+    }
+
+    /// The record an item holds when it can be stored; `None` (after a
+    /// warning) when it is skipped; an error when the file must stop.
+    fn usable(
+        &self,
+        item: Result<Record, ZoneError>,
+        zone: &DomainName,
+        (file, line): (&Path, u64),
+    ) -> Result<Option<Record>> {
+        let record = match item {
+            Ok(record) => record,
+            Err(error) => return self.bad_record(&error.to_string(), error.is_fatal()),
+        };
+
+        let at = format!("{}:{line}", file.display());
+        if record.class != Class::IN {
+            let what =
+                format!("{at}: class {} record of {} is not stored", record.class, record.owner);
+            return self.bad_record(&what, false);
+        }
+        if !record.owner.is_subdomain_of(zone) {
+            let what = format!("{at}: {} is outside the zone {zone}", record.owner);
+            return self.bad_record(&what, false);
+        }
+        Ok(Some(record))
     }
 
     /// A bad record: fatal ones and `--strict` stop the file (the batch
     /// rolls back); others are reported and skipped.
-    fn bad_record(&self, error: ZoneError) -> Result<()> {
-        if error.is_fatal() {
-            return Err(error).context("the input is unusable; nothing of it was stored");
+    fn bad_record(&self, what: &str, fatal: bool) -> Result<Option<Record>> {
+        if fatal {
+            bail!("{what}\nthe input is unusable; nothing of it was stored");
         }
         if self.args.input.strict {
-            return Err(error)
-                .context("bad record under --strict; nothing of this file was stored");
+            bail!("{what}\nbad record under --strict; nothing of this file was stored");
         }
         if !self.ctx.global.quiet {
-            eprintln!("warning: skipped {error}");
+            eprintln!("warning: skipped {what}");
         }
-        Ok(())
+        Ok(None)
     }
 
     /// The zone a file describes.
-    fn zone_of(
-        &self,
-        reader: &ZoneReader,
-        peeked: &VecDeque<Result<Record, ZoneError>>,
-    ) -> DomainName {
+    fn zone_of(&self, reader: &ZoneReader, peeked: &Peeked) -> DomainName {
         if let Some(apex) = reader.apex() {
             return apex.clone();
         }
-        if let Some(origin) = &self.options.origin {
+        let given = self.options.origin.as_ref();
+        let own = reader.origin();
+        if !own.is_root() && Some(own) != given {
+            return own.clone();
+        }
+        if let Some(origin) = given {
             return origin.clone();
         }
 
-        let owners: Vec<&DomainName> = peeked.iter().flatten().map(|r| &r.owner).collect();
+        let owners: Vec<&DomainName> = records(peeked).map(|r| &r.owner).collect();
         if owners.iter().any(|o| o.is_root()) {
             return DomainName::root();
         }
         owners.first().and_then(|o| o.parent()).unwrap_or_else(DomainName::root)
     }
 
-    /// The moment a file describes.
-    fn date_of(&self, path: &Path, peeked: &VecDeque<Result<Record, ZoneError>>) -> Result<i64> {
+    /// The moment a file describes, and where it came from.
+    fn date_of(&self, path: &Path, peeked: &Peeked) -> Result<(i64, &'static str)> {
         if let Some(date) = self.date {
-            return Ok(date);
+            return Ok((date, "--date"));
         }
+        let believable = |t: i64| t <= chrono::Utc::now().timestamp() + FUTURE_SLACK_SECS;
 
-        let soa = peeked.iter().flatten().find(|r| r.rtype == RrType::SOA);
+        let soa = records(peeked).find(|r| r.rtype == RrType::SOA);
         let serial = soa.and_then(|r| r.rdata.split_whitespace().nth(2)?.parse::<u32>().ok());
-        if let Some(date) = serial.and_then(date_from_serial) {
-            return Ok(midnight(date));
+        if let Some(t) = serial.and_then(date_from_serial).map(midnight).filter(|&t| believable(t))
+        {
+            return Ok((t, "soa-serial"));
         }
 
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if let Some(date) = date_in(&name) {
-            return Ok(midnight(date));
+        if let Some(t) = date_in(&name).map(midnight).filter(|&t| believable(t)) {
+            return Ok((t, "file-name"));
         }
 
         let modified = std::fs::metadata(path).and_then(|m| m.modified());
         let modified =
             modified.with_context(|| format!("no date for {}: pass --date", path.display()))?;
         let seconds = modified.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Ok(i64::try_from(seconds).unwrap_or(i64::MAX))
+        Ok((i64::try_from(seconds).unwrap_or(i64::MAX), "modified-time"))
     }
+}
+
+/// Items read ahead to decide the zone and date, with their lines.
+type Peeked = VecDeque<(Result<Record, ZoneError>, u64)>;
+
+/// The good records among the peeked items.
+fn records(peeked: &Peeked) -> impl Iterator<Item = &Record> {
+    peeked.iter().filter_map(|(item, _)| item.as_ref().ok())
 }
 
 /// The derived parts of one observation.
@@ -276,14 +335,18 @@ pub fn ns_domain_of(host: &str, section: Section) -> Option<String> {
     Some(domain.as_str().to_owned())
 }
 
-/// BLAKE3 of a file's bytes, the batch ledger's key.
-fn hash_file(path: &Path) -> Result<String> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+/// The path as the ledger records it: absolute when it can be.
+fn display_path(path: &Path) -> String {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()).display().to_string()
+}
+
+/// BLAKE3 of a file's decoded content, the batch ledger's key.
+fn hash_content(path: &Path) -> Result<String> {
+    let mut input = input::open(path)?;
     let mut hasher = blake3::Hasher::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
+        let n = input.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
         if n == 0 {
             break;
         }
@@ -299,12 +362,13 @@ fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
             for f in &outcome.files {
                 writeln!(
                     out,
-                    "{}: {} as batch {} (zone {}, {}): {} records, {} skipped, {:.1}s",
+                    "{}: {} as batch {} (zone {}, {} from {}): {} records, {} skipped, {:.1}s",
                     f.file,
                     f.status,
                     f.batch_id,
                     f.zone.as_deref().unwrap_or("-"),
                     format_moment(f.observed_at),
+                    f.date_source,
                     thousands(f.records),
                     thousands(f.skipped),
                     f.seconds
@@ -317,9 +381,6 @@ fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
                 outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
             output::write_ndjson_rows(&mut out, &rows)?;
         }
-    }
-    if outcome.files.is_empty() {
-        bail!("no files given");
     }
     finish(out)
 }

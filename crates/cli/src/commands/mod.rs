@@ -20,6 +20,9 @@ use crate::time::parse_moment;
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context { global: cli.global };
+    if let Some(text) = &ctx.global.as_of {
+        parse_moment(text)?;
+    }
     match cli.command {
         Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(&ctx, &args),
         Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(&ctx, &args),
@@ -54,8 +57,8 @@ impl Context {
     /// Opens (and creates or migrates) the store for writing.
     pub fn open_store(&self) -> Result<SqliteStore> {
         let path = self.store_path()?;
-        SqliteStore::open(&path)
-            .with_context(|| format!("cannot open the store {}", path.display()))
+        refuse_directory(&path)?;
+        Ok(SqliteStore::open(&path)?)
     }
 
     /// Opens an existing store for reading; a missing one is an error
@@ -68,8 +71,8 @@ impl Context {
                 path.display()
             );
         }
-        SqliteStore::open_read_only(&path)
-            .with_context(|| format!("cannot open the store {}", path.display()))
+        refuse_directory(&path)?;
+        Ok(SqliteStore::open_read_only(&path)?)
     }
 
     /// `--as-of` in unix seconds, or the store's newest observation.
@@ -79,6 +82,14 @@ impl Context {
         }
         store.default_as_of()?.context("the store holds no observations yet: ingest data first")
     }
+}
+
+/// A store path that is a folder gets a clear word, not "disk I/O error".
+fn refuse_directory(path: &std::path::Path) -> Result<()> {
+    if path.is_dir() {
+        anyhow::bail!("the store {} is a folder: --store takes a file path", path.display());
+    }
+    Ok(())
 }
 
 /// The Public Suffix List section `--psl-private` asks for.

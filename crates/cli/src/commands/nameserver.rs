@@ -13,17 +13,25 @@ use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
 
 pub fn run(ctx: &Context, args: &NameserverArgs) -> Result<()> {
+    if args.name.parse::<std::net::IpAddr>().is_ok() {
+        anyhow::bail!("{} is an IP address: give a name-server domain or an NS host", args.name);
+    }
     let name =
         DomainName::parse(&args.name).with_context(|| format!("bad name {:?}", args.name))?;
     let ns_domain = ns_domain_of(name.as_str(), Section::Icann).unwrap_or_else(|| name.to_string());
 
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;
-    let offset = args.page.saturating_sub(1).saturating_mul(args.limit);
-    let profile =
-        store.nameserver_profile(&ns_domain, as_of, args.limit, offset)?.ok_or_else(|| {
-            anyhow!("no delegations to {ns_domain} in the store as of {}", format_moment(as_of))
-        })?;
+    let limit = args.limit as usize;
+    let offset = (args.page as usize - 1).saturating_mul(limit);
+    let profile = store.nameserver_profile(&ns_domain, as_of, limit, offset)?.ok_or_else(|| {
+        anyhow!("no delegations to {ns_domain} in the store as of {}", format_moment(as_of))
+    })?;
+
+    let host = name.as_str();
+    if host != ns_domain && !profile.hosts.iter().any(|h| h.host == host) {
+        eprintln!("note: {host} is not among the NS hosts of {ns_domain} as of that moment");
+    }
 
     let mut out = ctx.stdout();
     match ctx.global.format {
@@ -68,6 +76,10 @@ fn write_text(out: &mut impl Write, p: &NameserverProfile) -> Result<()> {
 
     let first = p.domains_offset + 1;
     let last = p.domains_offset + p.domains.len() as u64;
+    if p.domains.is_empty() {
+        writeln!(out, "\ndomains: none from {first} on ({} in all)", thousands(p.num_domains))?;
+        return Ok(());
+    }
     writeln!(out, "\ndomains {first}-{last} of {}", thousands(p.num_domains))?;
     let mut domains = Table::new(&["domain", "first_seen", "last_seen"]);
     for d in &p.domains {

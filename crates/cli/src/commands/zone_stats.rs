@@ -34,7 +34,7 @@ struct Document<'a> {
 pub fn run(ctx: &Context, args: &ZoneStatsArgs) -> Result<()> {
     let options = StatsOptions {
         section: section(&args.input),
-        threads: args.threads,
+        threads: usize::from(args.threads),
         zone: ZoneOptions {
             origin: origin(&args.input)?,
             allow_include: args.input.allow_include,
@@ -44,8 +44,10 @@ pub fn run(ctx: &Context, args: &ZoneStatsArgs) -> Result<()> {
     };
 
     let report = stats::zone_stats(&args.input.files, &options)?;
-    for error in &report.errors {
-        tracing::warn!("skipped: {error}");
+    if !ctx.global.quiet {
+        for error in &report.errors {
+            eprintln!("warning: skipped {error}");
+        }
     }
 
     let shown = args.top.unwrap_or(report.rows.len()).min(report.rows.len());
@@ -94,7 +96,7 @@ fn write_text(out: &mut impl Write, report: &StatsReport, rows: &[Row]) -> Resul
     table.write(out, "")?;
 
     eprintln!(
-        "{} records, {} delegations to {} name-server domains, {} skipped",
+        "{} records, {} delegating NS records to {} name-server domains, {} skipped",
         thousands(report.records),
         thousands(report.delegations),
         thousands(report.rows.len() as u64),

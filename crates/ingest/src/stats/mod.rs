@@ -186,8 +186,11 @@ fn fast_file(
 ) -> Result<Option<Partial>, StatsError> {
     let io_err = |source| StatsError::Io { path: path.to_owned(), source };
     let file = File::open(path).map_err(io_err)?;
-    let mut head = [0u8; 6];
+    let mut head = [0u8; 16];
     let head_len = file.read_at(&mut head, 0).map_err(io_err)?;
+    if let Some(format) = input::unsupported_format(&head[..head_len]) {
+        return Err(input::InputError::Unsupported { path: path.to_owned(), format }.into());
+    }
     if input::is_compressed(&head[..head_len]) {
         return fast_stream(path, options);
     }

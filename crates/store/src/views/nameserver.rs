@@ -124,7 +124,8 @@ pub struct ZoneCount {
 pub struct DelegatedDomain {
     /// The delegated name.
     pub name: String,
-    /// The earliest first sighting of its current delegations here.
+    /// Its first delegation to this name-server domain, through any of
+    /// its hosts (current or not).
     pub first_seen: i64,
     /// The latest last sighting of its current delegations here.
     pub last_seen: i64,
@@ -172,7 +173,11 @@ pub(crate) static ZONES_SQL: LazyLock<String> = LazyLock::new(|| {
 
 pub(crate) static DOMAINS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT o.name, min(o.first_seen), max({}) FROM observations AS o
+        "SELECT o.name,
+                (SELECT min(p.first_seen) FROM observations AS p
+                 WHERE p.ns_domain = :ns AND p.delegation = 1 AND p.name = o.name),
+                max({})
+         FROM observations AS o
          WHERE {} GROUP BY o.name ORDER BY o.name LIMIT :limit OFFSET :offset",
         seen_until("o"),
         delegations()
