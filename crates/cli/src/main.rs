@@ -9,7 +9,7 @@ mod output;
 mod progress;
 mod time;
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -50,9 +50,18 @@ fn init_tracing(global: &Global) {
 
 fn report(error: &anyhow::Error) {
     let prefix = if output::stderr_color() { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
-    eprintln!("{prefix} {error}");
+    let mut message = error.to_string();
     for cause in error.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        let cause = cause.to_string();
+        // Errors that already quote their cause need not repeat it.
+        if !message.contains(&cause) {
+            message.push_str(&format!("\n  caused by: {cause}"));
+        }
+    }
+    let mut stderr = io::stderr().lock();
+    for (i, line) in message.lines().enumerate() {
+        let lead = if i == 0 { prefix } else { " " };
+        let _ = writeln!(stderr, "{lead} {}", output::sanitize(line));
     }
 }
 

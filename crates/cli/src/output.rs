@@ -147,6 +147,30 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Writes one diagnostic line to stderr. A closed or failing stderr is
+/// ignored (diagnostics must never stop the work), and control
+/// characters from the input are escaped so that a crafted file cannot
+/// drive the terminal.
+pub fn diag(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{}", sanitize(&line.to_string()));
+}
+
+/// `text` with control characters (newlines too) escaped.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// `diag!("...", args)`: [`diag`] with `format!` syntax.
+#[macro_export]
+macro_rules! diag {
+    ($($arg:tt)*) => { $crate::output::diag(format_args!($($arg)*)) };
+}
+
 /// Whether colour may be used on stderr: a terminal, and no `NO_COLOR`.
 pub fn stderr_color() -> bool {
     use std::io::IsTerminal;

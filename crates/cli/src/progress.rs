@@ -48,9 +48,11 @@ impl Reporter {
         if let Some(plain) = &mut self.plain {
             if plain.last.elapsed() >= PLAIN_EVERY {
                 plain.last = Instant::now();
-                eprintln!(
+                crate::diag!(
                     "progress: {} bytes={}/{} records={records}",
-                    plain.label, bytes, plain.total
+                    plain.label,
+                    bytes,
+                    plain.total
                 );
             }
         }

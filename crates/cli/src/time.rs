@@ -4,7 +4,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// Why a moment was refused.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read {input:?} as a time: use YYYY-MM-DD, RFC 3339 or unix seconds")]
+#[error(
+    "cannot read {input:?} as a time between 1970 and 9999: use YYYY-MM-DD, RFC 3339 or unix seconds"
+)]
 pub struct TimeError {
     input: String,
 }
@@ -12,6 +14,18 @@ pub struct TimeError {
 /// Parses `YYYY-MM-DD` (midnight UTC), RFC 3339, `YYYY-MM-DD HH:MM:SS`
 /// (UTC) or unix seconds, into unix seconds.
 pub fn parse_moment(input: &str) -> Result<i64, TimeError> {
+    let seconds = parse_any(input)?;
+    if !(0..=LAST_MOMENT).contains(&seconds) {
+        return Err(TimeError { input: input.to_owned() });
+    }
+    Ok(seconds)
+}
+
+/// 9999-12-31T23:59:59Z: moments are written as RFC 3339, which has four
+/// year digits.
+const LAST_MOMENT: i64 = 253_402_300_799;
+
+fn parse_any(input: &str) -> Result<i64, TimeError> {
     let text = input.trim();
     if let Ok(seconds) = text.parse::<i64>() {
         return Ok(seconds);
@@ -74,6 +88,9 @@ mod tests {
         assert_eq!(parse_moment("86400").unwrap(), 86400);
         assert_eq!(parse_moment("1970-01-02T01:00:00+01:00").unwrap(), 86400);
         assert!(parse_moment("yesterday").is_err());
+        assert!(parse_moment("-1").is_err());
+        assert!(parse_moment("10000-01-01").is_err());
+        assert!(parse_moment("9223372036854775807").is_err());
         assert_eq!(format_moment(86400), "1970-01-02T00:00:00Z");
     }
 

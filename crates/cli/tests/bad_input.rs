@@ -123,3 +123,127 @@ fn an_empty_file_is_an_empty_batch() {
     let output = env.run(&["zone", "stats", &file]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+#[test]
+fn other_classes_and_out_of_zone_records_are_skipped_with_their_lines() {
+    let env = Env::new();
+    let text = "$ORIGIN example.\n@ 3600 IN SOA ns1 host 1 2 3 4 5\n\
+        a 3600 IN NS ns1.hoster.net.\n\
+        b 3600 CH NS ns1.hoster.net.\n\
+        c.other. 3600 IN NS ns1.hoster.net.\n";
+    let file = write(&env, "classes.zone", text.as_bytes());
+
+    let output = env.run(&["ingest", "zone", "--format", "json", &file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("classes.zone:4: class CH"), "{err}");
+    assert!(err.contains("classes.zone:5: c.other is outside the zone example"), "{err}");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["files"][0]["skipped"], 2);
+    assert_eq!(env.json(&["nameserver", "hoster.net"])["num_domains"], 1);
+}
+
+#[test]
+fn unsupported_compression_and_unreadable_files_are_refused() {
+    let env = Env::new();
+    let bz2 = write(&env, "z.zone.bz2", b"BZh91AY&SY\x00\x00\x00\x00");
+    let garbage = write(&env, "garbage.zone", b"\x01\x02\x03 not a zone\n\xff\xfe\n");
+    let fifo = env.path("fifo.zone");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_str().unwrap().to_owned();
+
+    for file in [&bz2, &garbage, &fifo] {
+        for command in ["ingest", "zone"] {
+            let args: Vec<&str> = match command {
+                "ingest" => vec!["ingest", "zone", "--origin", "example", file],
+                _ => vec!["zone", "stats", "--strict", file],
+            };
+            let output = env.run(&args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        }
+    }
+    assert!(stderr(&env.run(&["ingest", "zone", &bz2])).contains("bzip2"));
+    assert!(
+        !env.store().exists() || env.json(&["store", "info"])["batches"] == serde_json::json!([])
+    );
+}
+
+#[test]
+fn the_same_content_compressed_is_a_duplicate() {
+    let env = Env::new();
+    let text = "a.example. 3600 IN NS ns1.hoster.net.\n";
+    let plain = write(&env, "z.zone", text.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gz = write(&env, "z.zone.gz", &gz.finish().unwrap());
+
+    env.ok(&["ingest", "zone", "--origin", "example", "--date", "2024-01-01", &plain]);
+    let again = env.json(&["ingest", "zone", "--origin", "example", "--date", "2025-01-01", &gz]);
+    assert_eq!(again["files"][0]["status"], "duplicate");
+    // The stored batch is reported, not what this run asked for.
+    assert_eq!(again["files"][0]["observed_at"], "2024-01-01T00:00:00Z");
+}
+
+#[test]
+fn zone_stats_never_vouches_for_a_bad_name() {
+    let env = Env::new();
+    let long = "x".repeat(64);
+    let text = format!(
+        "com.\t900\tin\tsoa\ta.nic.com. h.nic.com. 1 2 3 4 5\n\
+         {long}.com.\t3600\tin\tns\tns1.hoster.net.\n\
+         b..com.\t3600\tin\tns\tns1.hoster.net.\n\
+         ok.com.\t3600\tin\tns\tns1.hoster.net.\n"
+    );
+    let file = write(&env, "names.zone", text.as_bytes());
+
+    let output = env.run(&["zone", "stats", "--format", "ndjson", &file]);
+    assert!(output.status.success());
+    let row: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(row["domains"], 1, "{row}");
+    assert!(stderr(&output).contains("names.zone:2:"), "{}", stderr(&output));
+
+    let strict = env.run(&["zone", "stats", "--strict", &file]);
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+#[test]
+fn foreign_and_special_stores_are_refused() {
+    let env = Env::new();
+    let zone = write(&env, "z.zone", b"a.example. 3600 IN NS ns1.hoster.net.\n");
+    let foreign = env.path("foreign.sqlite");
+    let made = std::process::Command::new("python3")
+        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table foo(x)'); c.commit()"])
+        .arg(&foreign)
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    for store in [foreign.to_str().unwrap(), ":memory:", "file:x.sqlite?mode=memory"] {
+        let mut command = env.command(&["ingest", "zone", "--origin", "example", &zone]);
+        let output = command.env("NSHUNT_STORE", store).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{store}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_closed_stderr_loses_nothing() {
+    let env = Env::new();
+    let text: String = (0..3000).map(|i| format!("a{i}.example. 60 IN A 999.0.0.1\n")).collect();
+    let file = write(
+        &env,
+        "bad.zone",
+        format!("{text}good.example. 60 IN NS ns1.hoster.net.\n").as_bytes(),
+    );
+
+    let mut child = env
+        .command(&["ingest", "zone", "--origin", "example", &file])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(env.json(&["nameserver", "hoster.net"])["num_domains"], 1);
+}

@@ -81,6 +81,22 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
 
+    /// The path names an SQLite database that is not an nshunt store
+    /// (tables of its own and no nshunt schema): nshunt leaves it alone.
+    #[error("{} is an SQLite database but not an nshunt store: pass another --store", path.display())]
+    NotAStore {
+        /// The database.
+        path: PathBuf,
+    },
+
+    /// The path is one SQLite reads specially (`:memory:`, an empty
+    /// name, a `file:` URI), which would not keep the data.
+    #[error("{path:?} is not a store path: give a file path")]
+    SpecialPath {
+        /// The path as given.
+        path: PathBuf,
+    },
+
     /// The caller described a batch the store cannot accept.
     #[error("invalid batch {file_name}: {reason}")]
     InvalidBatch {

@@ -43,10 +43,24 @@ impl SqliteStore {
     /// Refuses a store whose schema is newer than this code
     /// ([`StoreError::TooNew`]).
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        refuse_special(path)?;
         create_parent(path)?;
 
-        let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
+        // No SQLITE_OPEN_URI: a path is a path, never `file:…?mode=memory`.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| open_error(path, source))?;
         let mut store = SqliteStore { conn, path: path.to_owned() };
+        // Before anything is written (WAL mode changes the file header).
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|source| open_error(path, source))?;
+        if version == 0 && store.has_foreign_tables()? {
+            return Err(StoreError::NotAStore { path: path.to_owned() });
+        }
         store.configure(true).map_err(|source| open_error(path, source))?;
 
         store.migrate()?;
@@ -58,6 +72,7 @@ impl SqliteStore {
     /// the current schema version: a read-only connection cannot
     /// migrate ([`StoreError::NeedsMigration`]).
     pub fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
+        refuse_special(path)?;
         if !path.exists() {
             return Err(StoreError::NotFound { path: path.to_owned() });
         }
@@ -146,6 +161,20 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Whether an unversioned database already holds tables (someone
+    /// else's database, which must not be migrated into a store).
+    fn has_foreign_tables(&self) -> Result<bool, StoreError> {
+        let count: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|source| open_error(&self.path, source))?;
+        Ok(count > 0)
+    }
+
     /// Refuses a schema newer than this code knows.
     fn check_version(&self, found: i64) -> Result<(), StoreError> {
         if found > SCHEMA_VERSION {
@@ -232,4 +261,13 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(sql).map_err(self.sql(what))?;
         stmt.query_row(params, map).map_err(self.sql(what))
     }
+}
+
+/// Refuses the names SQLite treats specially.
+fn refuse_special(path: &Path) -> Result<(), StoreError> {
+    let text = path.to_string_lossy();
+    if text.is_empty() || text == ":memory:" || text.starts_with("file:") {
+        return Err(StoreError::SpecialPath { path: path.to_owned() });
+    }
+    Ok(())
 }

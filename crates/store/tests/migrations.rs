@@ -79,12 +79,32 @@ fn read_only_store_reads_but_cannot_write() {
 fn a_blank_sqlite_file_is_migrated_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.db");
-    rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE keep (x)").unwrap();
+    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 0").unwrap();
 
     let store = SqliteStore::open(&path).unwrap();
 
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert!(store.dump_all().unwrap().contains("table keep (0 rows)"));
+}
+
+#[test]
+fn someone_elses_database_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("theirs.db");
+    rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE keep (x)").unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let error = SqliteStore::open(&path).unwrap_err();
+
+    assert!(matches!(error, StoreError::NotAStore { .. }), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn special_sqlite_names_are_not_store_paths() {
+    for name in [":memory:", "file:x.db?mode=memory", ""] {
+        let error = SqliteStore::open(std::path::Path::new(name)).unwrap_err();
+        assert!(matches!(error, StoreError::SpecialPath { .. }), "{name}: {error}");
+    }
 }
 
 #[test]

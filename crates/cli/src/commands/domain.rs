@@ -2,18 +2,17 @@
 
 use std::io::Write;
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use nshunt_model::DomainName;
 use nshunt_store::DomainView;
 
-use super::{Context, finish};
+use super::{Context, cli_name, finish};
 use crate::args::DomainArgs;
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
 
 pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
-    let name =
-        DomainName::parse(&args.domain).with_context(|| format!("bad domain {:?}", args.domain))?;
+    let name = cli_name(&args.domain)?;
 
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;

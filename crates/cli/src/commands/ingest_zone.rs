@@ -104,6 +104,11 @@ impl Job<'_> {
     fn ingest(self, store: &mut SqliteStore, path: &Path) -> Result<FileOutcome> {
         let started = Instant::now();
         let shown = display_path(path);
+        let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {shown}"))?;
+        if !metadata.is_file() {
+            // A pipe would be read twice (hash, then records) and differ.
+            bail!("{shown} is not a regular file: write it to a file first");
+        }
         let hash = hash_content(path)?;
         let input = input::open(path)?;
         let (size, counter) = (input.size(), input.bytes_read_counter());
@@ -219,7 +224,7 @@ impl Job<'_> {
             bail!("{what}\nbad record under --strict; nothing of this file was stored");
         }
         if !self.ctx.global.quiet {
-            eprintln!("warning: skipped {what}");
+            crate::diag!("warning: skipped {what}");
         }
         Ok(None)
     }
@@ -238,11 +243,17 @@ impl Job<'_> {
             return origin.clone();
         }
 
-        let owners: Vec<&DomainName> = records(peeked).map(|r| &r.owner).collect();
-        if owners.iter().any(|o| o.is_root()) {
-            return DomainName::root();
+        // The nearest common ancestor of the first record's parent and
+        // the other owners read ahead.
+        let mut owners = records(peeked).map(|r| &r.owner);
+        let Some(first) = owners.next() else { return DomainName::root() };
+        let mut zone = first.parent().unwrap_or_else(DomainName::root);
+        for owner in owners {
+            while !owner.is_subdomain_of(&zone) {
+                zone = zone.parent().unwrap_or_else(DomainName::root);
+            }
         }
-        owners.first().and_then(|o| o.parent()).unwrap_or_else(DomainName::root)
+        zone
     }
 
     /// The moment a file describes, and where it came from.

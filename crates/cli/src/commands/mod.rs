@@ -85,11 +85,25 @@ impl Context {
 }
 
 /// A store path that is a folder gets a clear word, not "disk I/O error".
+/// Also refuses FIFOs and devices, on which SQLite would hang or fail.
 fn refuse_directory(path: &std::path::Path) -> Result<()> {
     if path.is_dir() {
         anyhow::bail!("the store {} is a folder: --store takes a file path", path.display());
     }
+    if path.exists() && !path.is_file() {
+        anyhow::bail!("the store {} is not a regular file", path.display());
+    }
     Ok(())
+}
+
+/// A name given on the command line: whitespace and control characters
+/// are refused there (they are legal in DNS labels, but on a command
+/// line they are a slip), and a backslash must start a valid escape.
+pub fn cli_name(text: &str) -> Result<DomainName> {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        anyhow::bail!("{text:?} has spaces or control characters: give a domain name");
+    }
+    DomainName::parse(text).with_context(|| format!("bad name {text:?}"))
 }
 
 /// The Public Suffix List section `--psl-private` asks for.

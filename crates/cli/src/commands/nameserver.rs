@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
-use anyhow::{Context as _, Result, anyhow};
-use nshunt_model::{DomainName, Section};
+use anyhow::{Result, anyhow};
+use nshunt_model::Section;
 use nshunt_store::NameserverProfile;
 
 use super::ingest_zone::ns_domain_of;
-use super::{Context, finish};
+use super::{Context, cli_name, finish};
 use crate::args::NameserverArgs;
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
@@ -16,8 +16,7 @@ pub fn run(ctx: &Context, args: &NameserverArgs) -> Result<()> {
     if args.name.parse::<std::net::IpAddr>().is_ok() {
         anyhow::bail!("{} is an IP address: give a name-server domain or an NS host", args.name);
     }
-    let name =
-        DomainName::parse(&args.name).with_context(|| format!("bad name {:?}", args.name))?;
+    let name = cli_name(&args.name)?;
     let ns_domain = ns_domain_of(name.as_str(), Section::Icann).unwrap_or_else(|| name.to_string());
 
     let store = ctx.read_store()?;
@@ -30,7 +29,7 @@ pub fn run(ctx: &Context, args: &NameserverArgs) -> Result<()> {
 
     let host = name.as_str();
     if host != ns_domain && !profile.hosts.iter().any(|h| h.host == host) {
-        eprintln!("note: {host} is not among the NS hosts of {ns_domain} as of that moment");
+        crate::diag!("note: {host} is not among the NS hosts of {ns_domain} as of that moment");
     }
 
     let mut out = ctx.stdout();

@@ -46,7 +46,11 @@ pub fn run(ctx: &Context, args: &ZoneStatsArgs) -> Result<()> {
     let report = stats::zone_stats(&args.input.files, &options)?;
     if !ctx.global.quiet {
         for error in &report.errors {
-            eprintln!("warning: skipped {error}");
+            crate::diag!("warning: skipped {error}");
+        }
+        let unshown = report.skipped.saturating_sub(report.errors.len() as u64);
+        if unshown > 0 {
+            crate::diag!("warning: {unshown} more bad records skipped, not shown");
         }
     }
 
@@ -95,7 +99,7 @@ fn write_text(out: &mut impl Write, report: &StatsReport, rows: &[Row]) -> Resul
     }
     table.write(out, "")?;
 
-    eprintln!(
+    crate::diag!(
         "{} records, {} delegating NS records to {} name-server domains, {} skipped",
         thousands(report.records),
         thousands(report.delegations),

@@ -34,7 +34,7 @@
 mod partial;
 
 use std::fs::File;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -51,6 +51,13 @@ pub const PENDING_APEX_LIMIT: usize = 1024;
 
 /// Plain files smaller than this are read by one thread.
 const PARALLEL_MIN_BYTES: u64 = 8 << 20;
+
+/// Skipped records whose errors are kept for the report; the rest are
+/// only counted, so that a file of bad records cannot fill memory.
+pub const MAX_KEPT_ERRORS: usize = 1000;
+
+/// The longest line the fast path reads from a stream.
+const MAX_FAST_LINE: u64 = 64 << 10;
 
 /// Bytes read at a time by each worker.
 const BLOCK_BYTES: usize = 4 << 20;
@@ -88,7 +95,8 @@ pub struct StatsReport {
     pub delegations: u64,
     /// Bad records skipped.
     pub skipped: u64,
-    /// The skipped records' errors, in input order.
+    /// The skipped records' errors, in input order (the first
+    /// [`MAX_KEPT_ERRORS`] of them).
     #[serde(skip)]
     pub errors: Vec<ZoneError>,
     /// Files read, and whether each took the fast path.
@@ -164,9 +172,19 @@ fn file_stats(
     report: &mut StatsReport,
 ) -> Result<(Partial, FileSummary), StatsError> {
     let io_err = |source| StatsError::Io { path: path.to_owned(), source };
-    let bytes = std::fs::metadata(path).map_err(io_err)?.len();
+    let metadata = std::fs::metadata(path).map_err(io_err)?;
+    if !metadata.is_file() {
+        let not_file = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
+        return Err(StatsError::Io { path: path.to_owned(), source: not_file });
+    }
+    let bytes = metadata.len();
     let summary = |fast_path| FileSummary { path: path.to_owned(), bytes, fast_path };
 
+    if options.strict {
+        // Under --strict every record must be checked: the general reader.
+        let part = general_file(path, options, report)?;
+        return Ok((part, summary(false)));
+    }
     if let Some(part) = fast_file(path, bytes, options)? {
         tracing::debug!(path = %path.display(), "zone stats: fast path");
         return Ok((part, summary(true)));
@@ -195,7 +213,7 @@ fn fast_file(
         return fast_stream(path, options);
     }
 
-    let apex = find_apex(&file).map_err(io_err)?;
+    let apex = find_apex(&file).map_err(io_err)?.or_else(|| origin_apex(options));
     let threads = worker_count(options.threads, bytes);
     let ranges = split_ranges(bytes, threads);
     let results: Vec<io::Result<Option<Partial>>> = std::thread::scope(|scope| {
@@ -224,13 +242,18 @@ fn fast_stream(path: &Path, options: &StatsOptions) -> Result<Option<Partial>, S
     let mut input = input::open(path)?;
     let mut part = Partial::new(options.section);
     let mut line = Vec::with_capacity(256);
-    let mut apex: Option<Vec<u8>> = None;
+    let mut apex = origin_apex(options);
 
     loop {
         line.clear();
-        let read = input.reader.read_until(b'\n', &mut line);
+        // Bounded: a longer line is no CZDS line, and the general reader
+        // reads past it in bounded memory.
+        let read = (&mut input.reader).take(MAX_FAST_LINE).read_until(b'\n', &mut line);
         if read.map_err(|source| StatsError::Io { path: path.to_owned(), source })? == 0 {
             break;
+        }
+        if line.len() as u64 == MAX_FAST_LINE && !line.ends_with(b"\n") {
+            return Ok(None);
         }
         if !part.fast_line(&line, &mut apex) {
             return Ok(None);
@@ -253,7 +276,10 @@ fn fast_range(
     let mut apex = apex.map(<[u8]>::to_vec);
     let mut buf = vec![0u8; BLOCK_BYTES];
     let mut carry = 0usize;
-    let mut offset = start;
+    // A range that does not start the file begins one byte early and
+    // skips through the first newline: when `start` is itself the start
+    // of a line, only the newline before it is skipped.
+    let mut offset = start.saturating_sub(1);
     let mut skip_first = start > 0;
 
     loop {
@@ -321,6 +347,13 @@ fn find_apex(file: &File) -> io::Result<Option<Vec<u8>>> {
     Ok(None)
 }
 
+/// The apex `--origin` names, in the fast path's form, for files
+/// without an SOA record.
+fn origin_apex(options: &StatsOptions) -> Option<Vec<u8>> {
+    let origin = options.zone.origin.as_ref()?;
+    Some(if origin.is_root() { Vec::new() } else { origin.as_str().as_bytes().to_vec() })
+}
+
 fn worker_count(requested: usize, bytes: u64) -> usize {
     if bytes < PARALLEL_MIN_BYTES {
         return 1;
@@ -350,7 +383,9 @@ fn general_file(
             Err(error) if error.is_fatal() || options.strict => return Err(error.into()),
             Err(error) => {
                 report.skipped += 1;
-                report.errors.push(error);
+                if report.errors.len() < MAX_KEPT_ERRORS {
+                    report.errors.push(error);
+                }
                 continue;
             }
         };
@@ -493,13 +528,30 @@ fn has_special(bytes: &[u8]) -> bool {
 }
 
 /// Lower-cases `name` without its trailing dot into `buf`.
+/// `None` when the name is not one the fast path vouches for (empty or
+/// over-long labels, a name over 253 characters, bytes outside printable
+/// ASCII): the general reader then reports it properly.
 fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 256]) -> Option<&'b [u8]> {
     let name = name.strip_suffix(b".").unwrap_or(name);
-    let out = buf.get_mut(..name.len())?;
+    if name.len() > 253 {
+        return None;
+    }
+
+    let out = &mut buf[..name.len()];
+    let mut label = 0usize;
     for (o, &b) in out.iter_mut().zip(name) {
+        match b {
+            b'.' if label == 0 => return None,
+            b'.' => label = 0,
+            0x21..=0x7e => label += 1,
+            _ => return None,
+        }
+        if label > 63 {
+            return None;
+        }
         *o = b.to_ascii_lowercase();
     }
-    Some(out)
+    (name.is_empty() || label > 0).then_some(&*out)
 }
 
 /// A TTL of plain digits that fits in 32 bits.
@@ -560,6 +612,24 @@ mod tests {
         let general = stats_of(master);
         assert!(!general.files[0].fast_path);
         assert_eq!(general.rows, stats_of(CZDS).rows);
+    }
+
+    #[test]
+    fn ranges_that_start_exactly_on_a_line_lose_nothing() {
+        // Equal-length lines, so that range boundaries fall on line starts.
+        let text: String = (0..250_000u32)
+            .map(|i| format!("d{i:07}.com.\t172800\tin\tns\tns1.h{:07}.net.\n", i % 1000))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("even.zone");
+        std::fs::write(&path, &text).unwrap();
+
+        for threads in [1, 2, 3, 4, 5, 8, 64] {
+            let options = StatsOptions { threads, ..StatsOptions::default() };
+            let report = zone_stats(std::slice::from_ref(&path), &options).unwrap();
+            assert_eq!(report.records, 250_000, "{threads} threads");
+            assert_eq!(report.rows.iter().map(|r| r.domains).sum::<u64>(), 250_000);
+        }
     }
 
     #[test]

@@ -119,7 +119,8 @@ impl Partial {
         }
 
         let mut host_buf = [0u8; 256];
-        let (Some(host), Some(ttl)) = (lowercase(fields.rdata, &mut host_buf), parse_ttl(fields.ttl))
+        let (Some(host), Some(ttl)) =
+            (lowercase(fields.rdata, &mut host_buf), parse_ttl(fields.ttl))
         else {
             return false;
         };
@@ -351,7 +352,8 @@ impl Partial {
     }
 
     fn group_has_host(&self, key: u64, host: u64) -> bool {
-        let inline = self.groups.get(&key).is_some_and(|g| g.hosts[..g.host_count as usize].contains(&host));
+        let inline =
+            self.groups.get(&key).is_some_and(|g| g.hosts[..g.host_count as usize].contains(&host));
         inline || self.overflow.contains_key(&host)
     }
 

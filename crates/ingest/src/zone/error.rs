@@ -47,7 +47,9 @@ pub enum ZoneErrorKind {
     Read(#[source] io::Error),
 
     /// `$INCLUDE` was found but the options do not allow it.
-    #[error("$INCLUDE is not allowed: enable allow_include to read included files")]
+    #[error(
+        "$INCLUDE is not allowed: pass --allow-include (ZoneOptions::allow_include) to read included files"
+    )]
     IncludeRefused,
 
     /// `$INCLUDE` names a file outside the including file's directory.
@@ -74,6 +76,21 @@ pub enum ZoneErrorKind {
     IncludeTooDeep {
         /// The deepest nesting allowed.
         max: usize,
+    },
+
+    /// More `$INCLUDE`s in all than the reader allows.
+    #[error("more than {max} $INCLUDEs in one zone")]
+    TooManyIncludes {
+        /// The most allowed.
+        max: usize,
+    },
+
+    /// An `$INCLUDE` of something that is not a regular file (a folder,
+    /// a FIFO, a device).
+    #[error("$INCLUDE of {}: not a regular file", path.display())]
+    IncludeNotFile {
+        /// The canonical path.
+        path: std::path::PathBuf,
     },
 
     /// A record longer than the limit; it was skipped without being
@@ -178,6 +195,8 @@ impl ZoneErrorKind {
                 | Self::IncludeOutside { .. }
                 | Self::IncludeMissing { .. }
                 | Self::IncludeTooDeep { .. }
+                | Self::TooManyIncludes { .. }
+                | Self::IncludeNotFile { .. }
         )
     }
 }

@@ -20,6 +20,10 @@ pub const DEFAULT_MAX_RECORD_BYTES: usize = 256 * 1024;
 /// How many `$INCLUDE` files may nest inside one another.
 pub const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// The most `$INCLUDE`s one zone may make in all: nesting multiplies
+/// them, and a few small files must not make the reader work for hours.
+pub const MAX_INCLUDES: usize = 1024;
+
 /// How to read a zone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoneOptions {
@@ -63,6 +67,7 @@ pub struct ZoneReader {
     file: PathBuf,
     line: u64,
     done: bool,
+    includes: usize,
 }
 
 /// One open file: the zone file or an included one.
@@ -143,6 +148,7 @@ impl ZoneReader {
             file,
             line: 0,
             done: false,
+            includes: 0,
         }
     }
 
@@ -325,6 +331,10 @@ impl ZoneReader {
         if self.sources.len() > MAX_INCLUDE_DEPTH {
             return Err(ZoneErrorKind::IncludeTooDeep { max: MAX_INCLUDE_DEPTH });
         }
+        self.includes += 1;
+        if self.includes > MAX_INCLUDES {
+            return Err(ZoneErrorKind::TooManyIncludes { max: MAX_INCLUDES });
+        }
 
         let origin = match origin {
             Some(text) => parse_name(text, &self.state.origin).map_err(ZoneErrorKind::BadName)?,
@@ -348,6 +358,9 @@ impl ZoneReader {
 
         if !canonical.starts_with(&zone_dir) || canonical == zone_dir {
             return Err(ZoneErrorKind::IncludeOutside { path: canonical, dir: zone_dir });
+        }
+        if !canonical.is_file() {
+            return Err(ZoneErrorKind::IncludeNotFile { path: canonical });
         }
         let dir = canonical.parent().unwrap_or(&zone_dir).to_owned();
         Ok((canonical, dir))
