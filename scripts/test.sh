@@ -33,7 +33,9 @@ step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests"
-cargo test --workspace --locked -- --include-ignored
+# Ignored tests need the servers started above; benchmarks (bench_*) are
+# not tests and run from benches/ and BENCHMARKS.md instead.
+cargo test --workspace --locked -- --include-ignored --skip bench_
 
 step "fuzzing (${FUZZ_SECONDS}s a target)"
 scripts/fuzz.sh "$FUZZ_SECONDS"

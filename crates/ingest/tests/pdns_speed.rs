@@ -73,12 +73,12 @@ fn measure(name: &str, format: PdnsFormat) {
 
 #[test]
 #[ignore = "a benchmark: run it in release with --ignored --nocapture"]
-fn zeek_tsv_throughput() {
+fn bench_zeek_tsv_throughput() {
     measure("dns.log.gz", PdnsFormat::ZeekTsv);
 }
 
 #[test]
 #[ignore = "a benchmark: run it in release with --ignored --nocapture"]
-fn zeek_json_throughput() {
+fn bench_zeek_json_throughput() {
     measure("dns.json.gz", PdnsFormat::ZeekJson);
 }

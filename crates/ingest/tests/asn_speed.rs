@@ -1,0 +1,126 @@
+//! Look-up rate of the IPv4 table built from the real 412k-row table.
+//!
+//! Run in release, on one core:
+//! `cargo test --release -p nshunt-ingest --test asn_speed -- --ignored --nocapture`
+
+use std::hint::black_box;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::Path;
+use std::time::Instant;
+
+use nshunt_ingest::asn::{AsnFormat, AsnReader, AsnTable, IpRange};
+
+/// CPU time of this thread in seconds (Linux `/proc`, 10 ms ticks): the
+/// rates below use it as well as the wall clock, since a busy machine
+/// stretches the wall clock without changing the work.
+fn thread_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Wall-clock and CPU time since it was started.
+struct Timer {
+    wall: Instant,
+    cpu: f64,
+}
+
+impl Timer {
+    fn start() -> Self {
+        Self { wall: Instant::now(), cpu: thread_cpu_seconds() }
+    }
+
+    /// `(wall seconds, cpu seconds)` so far.
+    fn seconds(&self) -> (f64, f64) {
+        (self.wall.elapsed().as_secs_f64(), thread_cpu_seconds() - self.cpu)
+    }
+
+    /// The rate of `count` items per second, by wall clock and by CPU time.
+    fn report(&self, count: usize) -> (f64, String) {
+        let (wall, cpu) = self.seconds();
+        let cpu_rate = count as f64 / cpu.max(0.01);
+        let text = format!(
+            "{count} in {wall:.3} s wall ({:.0}/s), {cpu:.2} s CPU ({cpu_rate:.0}/s)",
+            count as f64 / wall
+        );
+        (cpu_rate, text)
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn load(name: &str) -> AsnTable {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/asn").join(name);
+    assert!(path.exists(), "real data missing: {}", path.display());
+
+    let timer = Timer::start();
+    let (table, summary) = AsnTable::load(&path, AsnFormat::RangeCsv, |e| panic!("{e}")).unwrap();
+    println!("{name}: rows read and built: {}", timer.report(summary.records as usize).1);
+    table
+}
+
+#[test]
+#[ignore = "benchmark: needs the real table in shared/data/asn and a release build"]
+fn bench_ipv4_lookups_per_second() {
+    let table = load("asn-ipv4.csv");
+    let mut state = 42;
+    let addresses: Vec<Ipv4Addr> =
+        (0..20_000_000).map(|_| Ipv4Addr::from_bits(splitmix(&mut state) as u32)).collect();
+
+    let mut best = 0.0;
+    for _ in 0..3 {
+        let timer = Timer::start();
+        let mut found = 0u64;
+        for &address in &addresses {
+            if let Some(hit) = table.lookup(IpAddr::V4(black_box(address))) {
+                found += u64::from(hit.asn.get() & 1) + 1;
+            }
+        }
+        let (rate, text) = timer.report(addresses.len());
+        println!("ipv4, random look-ups: {text} [{}]", black_box(found));
+        best = f64::max(best, rate);
+    }
+    assert!(best > 1_000_000.0, "far below the 10M/s target: {best:.0}/s");
+}
+
+#[test]
+#[ignore = "benchmark: needs the real table in shared/data/asn and a release build"]
+fn bench_ipv6_lookups_per_second() {
+    let table = load("asn-ipv6.csv");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/asn/asn-ipv6.csv");
+    let rows: Vec<(u128, u128)> = AsnReader::open(&path, AsnFormat::RangeCsv)
+        .unwrap()
+        .filter_map(|r| match r.ok()?.range {
+            IpRange::V6 { start, end } => Some((start, end)),
+            IpRange::V4 { .. } => None,
+        })
+        .collect();
+
+    // Addresses inside the table's own ranges, as traffic would be.
+    let mut state = 7;
+    let addresses: Vec<Ipv6Addr> = (0..4_000_000)
+        .map(|_| {
+            let (start, end) = rows[(splitmix(&mut state) % rows.len() as u64) as usize];
+            let offset = u128::from(splitmix(&mut state)) % (end - start).saturating_add(1).max(1);
+            Ipv6Addr::from_bits(start + offset)
+        })
+        .collect();
+
+    let timer = Timer::start();
+    let found = addresses.iter().filter(|&&a| table.lookup(IpAddr::V6(black_box(a))).is_some());
+    let found = found.count();
+    println!(
+        "ipv6, look-ups inside listed ranges: {} [{found} found]",
+        timer.report(addresses.len()).1
+    );
+    assert_eq!(found, addresses.len());
+}
