@@ -273,6 +273,9 @@ fn fast_range(
     section: Section,
 ) -> io::Result<Option<Partial>> {
     let mut part = Partial::new(section);
+    // About one distinct pair per 160 bytes of a CZDS file: reserving
+    // up front saves the copies of a growing vector.
+    part.reserve_pairs(usize::try_from((end - start) / 160).unwrap_or(0));
     let mut apex = apex.map(<[u8]>::to_vec);
     let mut buf = vec![0u8; BLOCK_BYTES];
     let mut carry = 0usize;
@@ -302,6 +305,7 @@ fn fast_range(
                 continue;
             }
             if line_start >= end {
+                part.sort_pairs();
                 return Ok(Some(part));
             }
             if !part.fast_line_checked(line, &mut apex) {
@@ -319,6 +323,7 @@ fn fast_range(
             {
                 return Ok(None);
             }
+            part.sort_pairs();
             return Ok(Some(part));
         }
 
@@ -493,12 +498,9 @@ impl<'a> FastLine<'a> {
     }
 }
 
-/// The next field separated by tabs or spaces, from `pos` on. A plain
-/// loop: CZDS fields are a few bytes long, too short for SIMD searches
-/// to pay for their set-up.
+/// The next field separated by tabs or spaces, from `pos` on.
 fn next_field<'a>(line: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
-    let is_separator = |b: u8| b == b'\t' || b == b' ';
-    while line.get(*pos).is_some_and(|&b| is_separator(b)) {
+    while line.get(*pos).is_some_and(|&b| b == b'\t' || b == b' ') {
         *pos += 1;
     }
     if *pos >= line.len() {
@@ -506,10 +508,59 @@ fn next_field<'a>(line: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
     }
 
     let start = *pos;
-    while line.get(*pos).is_some_and(|&b| !is_separator(b)) {
-        *pos += 1;
-    }
+    *pos = find_separator(line, start);
     Some(&line[start..*pos])
+}
+
+/// Repeats a byte in every byte of a word.
+const fn splat(byte: u8) -> u64 {
+    0x0101_0101_0101_0101 * byte as u64
+}
+
+/// The first tab or space at or after `from` (or the end), eight bytes
+/// at a time: CZDS fields are too short for SIMD searches to pay for
+/// their set-up, and too long for a byte loop to be cheap.
+fn find_separator(line: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(chunk) = line.get(i..i + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let found = zero_bytes(word ^ splat(b'\t')) | zero_bytes(word ^ splat(b' '));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while line.get(i).is_some_and(|&b| b != b'\t' && b != b' ') {
+        i += 1;
+    }
+    i
+}
+
+/// The high bit of each zero byte of `word` (exact for the lowest one,
+/// which is all the callers use).
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(splat(1)) & !word & splat(0x80)
+}
+
+/// Whether `bytes` has an upper-case ASCII letter, eight at a time.
+fn has_upper(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let upper_in = |word: u64| {
+        let above_a = word.wrapping_add(splat(0x80 - b'A'));
+        let above_z = word.wrapping_add(splat(0x80 - b'Z' - 1));
+        above_a & !above_z & !word & splat(0x80) != 0
+    };
+    let words = chunks
+        .by_ref()
+        .any(|c| upper_in(u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default())));
+    words || chunks.remainder().iter().any(u8::is_ascii_uppercase)
+}
+
+/// Whether `name` (lower case, no trailing dot) is one the fast path
+/// vouches for: the rules [`lowercase`] checks, without the copy.
+fn valid_name(name: &[u8]) -> bool {
+    let mut buf = [0u8; 256];
+    lowercase(name, &mut buf).is_some_and(|copy| copy == name)
 }
 
 /// Whether a line has anything only the general reader understands.

@@ -20,7 +20,10 @@ use hashbrown::HashMap;
 use nshunt_model::DomainName;
 use nshunt_model::psl::{self, Section};
 
-use super::{FastLine, NsDomainStats, lowercase, needs_general, parse_ttl, starts_specially};
+use super::{
+    FastLine, NsDomainStats, has_upper, lowercase, needs_general, parse_ttl, starts_specially,
+    valid_name,
+};
 
 /// The seeds of the hashes; fixed so that partials merge.
 const OWNER_SEED: u64 = 0x6e73_6875_6e74_0001;
@@ -64,6 +67,8 @@ pub(super) struct Partial {
     pairs: Vec<(u64, u32)>,
     /// Adjacent duplicates are skipped before they reach `pairs`.
     last_pair: u64,
+    /// `pairs` is sorted and free of duplicates.
+    pairs_sorted: bool,
     /// The previous NS owner and its hash: a domain's NS records are
     /// usually adjacent, so its name is hashed once.
     last_owner: Vec<u8>,
@@ -85,10 +90,16 @@ impl Partial {
             ns_index: HashMap::with_hasher(FixedState::with_seed(2)),
             pairs: Vec::new(),
             last_pair: 0,
+            pairs_sorted: true,
             last_owner: Vec::new(),
             last_owner_hash: 0,
             last_raw_owner: Vec::new(),
         }
+    }
+
+    /// Room for `additional` more distinct pairs.
+    pub(super) fn reserve_pairs(&mut self, additional: usize) {
+        self.pairs.reserve(additional);
     }
 
     /// One raw line of the fast path. `false` when the file must go to
@@ -118,10 +129,15 @@ impl Partial {
             return false;
         }
 
+        // The host is checked when it is new to its group (in
+        // `add_ns_hashed`); here it is only lower-cased when it must be.
         let mut host_buf = [0u8; 256];
-        let (Some(host), Some(ttl)) =
-            (lowercase(fields.rdata, &mut host_buf), parse_ttl(fields.ttl))
-        else {
+        let raw_host = &fields.rdata[..fields.rdata.len() - 1];
+        let host = match has_upper(raw_host) {
+            false => Some(raw_host),
+            true => lowercase(fields.rdata, &mut host_buf),
+        };
+        let (Some(host), Some(ttl)) = (host, parse_ttl(fields.ttl)) else {
             return false;
         };
         if fields.owner == self.last_raw_owner.as_slice() {
@@ -182,7 +198,11 @@ impl Partial {
         group.records += 1;
         group.ttl_sum += u64::from(ttl);
         let (ns_domain, ns_hash) = (group.ns_domain, group.ns_hash);
-        if !group.hosts[..group.host_count as usize].contains(&host_hash) {
+        let known = group.hosts[..group.host_count as usize].contains(&host_hash);
+        if !known && !self.overflow.contains_key(&host_hash) {
+            if !valid_name(host) {
+                return false;
+            }
             self.add_host(key, host_hash);
         }
 
@@ -190,6 +210,7 @@ impl Partial {
         if pair != self.last_pair {
             self.last_pair = pair;
             self.pairs.push((pair, ns_domain));
+            self.pairs_sorted = false;
         }
         true
     }
@@ -312,9 +333,15 @@ impl Partial {
         total
     }
 
-    fn sort_pairs(&mut self) {
+    /// Sorts and de-duplicates the pairs; workers call it before they
+    /// return, so that the sorting runs in parallel.
+    pub(super) fn sort_pairs(&mut self) {
+        if self.pairs_sorted {
+            return;
+        }
         self.pairs = bucket_sort(std::mem::take(&mut self.pairs));
         self.pairs.dedup_by_key(|&mut (pair, _)| pair);
+        self.pairs_sorted = true;
     }
 
     /// Adds `other` (pairs sorted) into `self` (pairs sorted).
