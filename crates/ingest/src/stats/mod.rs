@@ -483,6 +483,31 @@ impl<'a> FastLine<'a> {
     fn split(line: &'a [u8]) -> Option<Self> {
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
+        Self::split_tabs(line).or_else(|| Self::split_any(line))
+    }
+
+    /// The CZDS shape exactly: five fields, one tab between each, class
+    /// IN. The tabs are found eight bytes at a time in one pass.
+    fn split_tabs(line: &'a [u8]) -> Option<Self> {
+        let [t0, t1, t2, t3] = first_tabs(line)?;
+        let field = |from: usize, to: usize| line.get(from..to).filter(|f| !f.is_empty());
+
+        let owner = field(0, t0)?;
+        let ttl = field(t0 + 1, t1)?;
+        let class = field(t1 + 1, t2)?;
+        let rtype = field(t2 + 1, t3)?;
+        let rest = line.get(t3 + 1..)?;
+        let rdata = &rest[..find_separator(rest, 0)];
+        if rdata.is_empty() {
+            return None;
+        }
+
+        let plain = class.eq_ignore_ascii_case(b"in") && owner.ends_with(b".");
+        plain.then_some(Self { owner, ttl, rtype, rdata })
+    }
+
+    /// Any run of tabs and spaces between fields, class optional.
+    fn split_any(line: &'a [u8]) -> Option<Self> {
         let mut pos = 0;
 
         let owner = next_field(line, &mut pos)?;
@@ -510,6 +535,41 @@ fn next_field<'a>(line: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
     let start = *pos;
     *pos = find_separator(line, start);
     Some(&line[start..*pos])
+}
+
+/// The positions of the first four tabs of a line, if it has four.
+fn first_tabs(line: &[u8]) -> Option<[usize; 4]> {
+    let mut tabs = [0usize; 4];
+    let mut found = 0;
+    let mut i = 0;
+
+    while found < 4 {
+        let Some(chunk) = line.get(i..i + 8) else { break };
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let mut mask = exact_zero_bytes(word ^ splat(b'\t'));
+        while mask != 0 && found < 4 {
+            tabs[found] = i + (mask.trailing_zeros() / 8) as usize;
+            found += 1;
+            mask &= mask - 1;
+        }
+        i += 8;
+    }
+    for (at, &b) in line.iter().enumerate().skip(i) {
+        if found == 4 {
+            break;
+        }
+        if b == b'\t' {
+            tabs[found] = at;
+            found += 1;
+        }
+    }
+    (found == 4).then_some(tabs)
+}
+
+/// The high bit of every zero byte of `word`, with no false positives.
+fn exact_zero_bytes(word: u64) -> u64 {
+    let low7 = splat(0x7f);
+    !(((word & low7).wrapping_add(low7)) | word | low7)
 }
 
 /// Repeats a byte in every byte of a word.

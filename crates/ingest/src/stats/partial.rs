@@ -190,8 +190,14 @@ impl Partial {
 
     /// [`Self::add_ns`] with the owner already hashed.
     fn add_ns_hashed(&mut self, owner_hash: u64, host: &[u8], ttl: u32) -> bool {
-        let host_hash = FixedState::with_seed(HOST_SEED).hash_one(host);
-        let Some(key) = self.group_of(host, host_hash) else { return false };
+        let dot = host.iter().position(|&b| b == b'.');
+        let parent = dot.map(|dot| &host[dot + 1..]);
+        let parent_key = parent.map(|p| FixedState::with_seed(PARENT_SEED).hash_one(p));
+        let host_hash = match (dot, parent_key) {
+            (Some(dot), Some(parent_key)) => host_key(&host[..dot], parent_key),
+            _ => FixedState::with_seed(HOST_SEED).hash_one(host),
+        };
+        let Some(key) = self.group_of(host, host_hash, parent, parent_key) else { return false };
         self.delegations += 1;
 
         let Some(group) = self.groups.get_mut(&key) else { return false };
@@ -216,10 +222,13 @@ impl Partial {
     }
 
     /// The key of the group `host` belongs to, creating it if new.
-    fn group_of(&mut self, host: &[u8], host_hash: u64) -> Option<u64> {
-        let parent = host.iter().position(|&b| b == b'.').map(|dot| &host[dot + 1..]);
-        let parent_key = parent.map(|p| FixedState::with_seed(PARENT_SEED).hash_one(p));
-
+    fn group_of(
+        &mut self,
+        host: &[u8],
+        host_hash: u64,
+        parent: Option<&[u8]>,
+        parent_key: Option<u64>,
+    ) -> Option<u64> {
         if let Some(key) = parent_key {
             match self.groups.get(&key) {
                 Some(group) if !group.suffix_parent => return Some(key),
@@ -420,6 +429,24 @@ impl Partial {
         rows.sort_by(|a, b| b.domains.cmp(&a.domains).then_with(|| a.ns_domain.cmp(&b.ns_domain)));
         rows
     }
+}
+
+/// A host's key from its first label and its parent's hash: short
+/// labels (`ns1`, `dns2`, `a`) are packed rather than hashed, so that a
+/// record costs one string hash, of the parent.
+fn host_key(first_label: &[u8], parent_key: u64) -> u64 {
+    let label = match first_label.len() {
+        0..=7 => {
+            let mut bytes = [0u8; 8];
+            bytes[..first_label.len()].copy_from_slice(first_label);
+            bytes[7] = first_label.len() as u8;
+            u64::from_le_bytes(bytes)
+        }
+        _ => FixedState::with_seed(HOST_SEED).hash_one(first_label) | 1 << 63,
+    };
+    let mixed = (parent_key ^ label.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        .wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    mixed ^ (mixed >> 31)
 }
 
 /// A hasher for keys that are already 64-bit hashes.
