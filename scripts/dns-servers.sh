@@ -90,10 +90,32 @@ wait_for() {
   return 1
 }
 
+# Whether a process exists and is not a zombie waiting to be reaped.
+running() {
+  [ -r "/proc/$1/stat" ] || return 1
+  [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)" != Z ]
+}
+
 stop() {
+  local pids=()
   for daemon in nsd unbound; do
     pidfile="$state/$daemon.daemon.pid"
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] || continue
+    pid="$(cat "$pidfile")"
+    kill "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  # Wait (at most 10 s) until they are gone, so that nothing still
+  # writes into the state folder while it is removed.
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do
+      running "$pid" && alive=1
+    done
+    [ "$alive" -eq 0 ] && return 0
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do
+    kill -9 "$pid" 2>/dev/null || true
   done
 }
 

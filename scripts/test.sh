@@ -21,7 +21,14 @@ scripts/install-deps.sh
 
 step "starting NSD and Unbound on loopback"
 scripts/dns-servers.sh start "$STATE"
-trap 'scripts/dns-servers.sh stop "$STATE"; rm -rf "$STATE"' EXIT
+# Stops the servers and removes their files, keeping the suite's status.
+cleanup() {
+  local status=$?
+  scripts/dns-servers.sh stop "$STATE" || true
+  rm -rf "$STATE" 2>/dev/null || true
+  exit "$status"
+}
+trap cleanup EXIT
 export NSHUNT_TEST_RESOLVER="$(cat "$STATE/resolver")"
 export NSHUNT_TEST_AUTHORITATIVE="$(cat "$STATE/authoritative")"
 export NSHUNT_TEST_WORLD="$STATE/world"
