@@ -126,7 +126,14 @@ pub fn parse_indicator(text: &str) -> Result<Indicator, IndicatorError> {
     }
 
     let refanged = refang(text);
-    classify(&refanged).map_err(|e| e.with_text(text))
+    let indicator = classify(&refanged).map_err(|e| e.with_text(text))?;
+
+    // Refanging can turn bracketed text into a pattern (`[,]+x` …): the
+    // canonical value must read back as itself, so it must be literal.
+    if indicator.kind != IndicatorKind::Ip && looks_like_regex(&indicator.value) {
+        return Err(IndicatorError::Regex { text: text.to_owned() });
+    }
+    Ok(indicator)
 }
 
 /// Reads a host name only (hosts files, URL hosts): canonical text.
