@@ -12,6 +12,7 @@
 //!   between strings (the zone reader's form);
 //! - other types: the text as written, blanks collapsed to one space.
 
+use crate::zone::push_quoted;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use nshunt_model::{DomainName, RrType};
@@ -191,27 +192,6 @@ pub(super) fn quote_strings<'a>(strings: impl IntoIterator<Item = &'a [u8]>) -> 
         push_quoted(string, &mut out);
     }
     out
-}
-
-/// Appends one quoted character string.
-fn push_quoted(bytes: &[u8], out: &mut String) {
-    out.push('"');
-    for &b in bytes {
-        match b {
-            b'"' | b'\\' => {
-                out.push('\\');
-                out.push(char::from(b));
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                out.push('\\');
-                out.push(char::from(b'0' + b / 100));
-                out.push(char::from(b'0' + b / 10 % 10));
-                out.push(char::from(b'0' + b % 10));
-            }
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -142,7 +142,7 @@ fn decode_escape(bytes: &[u8]) -> Option<(u8, usize)> {
 /// Appends `bytes` as a quoted string the way `ldns` prints one: `"` and
 /// `\` escaped with a backslash, other bytes outside printable ASCII as
 /// `\DDD`.
-pub(super) fn push_quoted(bytes: &[u8], out: &mut String) {
+pub(crate) fn push_quoted(bytes: &[u8], out: &mut String) {
     out.push('"');
     for &b in bytes {
         match b {

@@ -142,6 +142,8 @@
 //!   (RFC 1035 does not say; BIND uses its working directory).
 
 mod encoding;
+
+pub(crate) use encoding::push_quoted;
 mod error;
 mod fast;
 mod lexer;
