@@ -4,10 +4,12 @@
 //!   dot, escapes, IDNA) so that every later comparison is a byte compare;
 //! - [`psl`]: the Public Suffix List and registered domains;
 //! - [`rr`]: record types and classes;
-//! - [`record`]: one resource record as read from a zone or a log.
+//! - [`record`]: one resource record as read from a zone or a log;
+//! - [`ptr`]: PTR naming patterns, an entity to pivot on.
 
 pub mod name;
 pub mod psl;
+pub mod ptr;
 pub mod record;
 pub mod rr;
 

@@ -28,6 +28,10 @@ pub struct BatchMeta {
     /// The zone origin (canonical text, `.` for the root): required for
     /// zone files, absent for every other kind.
     pub zone: Option<String>,
+    /// The user's name for the source (an ASN table's or a label
+    /// list's name, a passive DNS sensor): the newest batch of each
+    /// source is that source's current table. `None` for zone files.
+    pub source: Option<String>,
     /// The input's file name, for people to read.
     pub file_name: String,
     /// The content hash (any stable text form); the ledger's key.
@@ -42,6 +46,26 @@ impl BatchMeta {
         BatchMeta {
             kind: SOURCE_ZONE.to_owned(),
             zone: Some(zone.to_owned()),
+            source: None,
+            file_name: file_name.to_owned(),
+            content_hash: content_hash.to_owned(),
+            observed_at,
+        }
+    }
+
+    /// The description of one input of another kind (`"pdns"`,
+    /// `"asn"`, `"labels"`, …), with the user's name for its source.
+    pub fn input(
+        kind: &str,
+        source: Option<&str>,
+        file_name: &str,
+        content_hash: &str,
+        observed_at: i64,
+    ) -> Self {
+        BatchMeta {
+            kind: kind.to_owned(),
+            zone: None,
+            source: source.map(str::to_owned),
             file_name: file_name.to_owned(),
             content_hash: content_hash.to_owned(),
             observed_at,
@@ -74,11 +98,15 @@ pub struct BatchSummary {
     pub skipped: u64,
     /// Bytes read from the input.
     pub bytes: u64,
+    /// The moment the data describes, when only reading it told
+    /// (passive DNS: its newest sighting); replaces the `observed_at`
+    /// given at the start.
+    pub observed_at: Option<i64>,
 }
 
 /// One row of the batch ledger.
 ///
-/// JSON: `{"id": 1, "kind": "zone", "zone": "com", "file_name":
+/// JSON: `{"id": 1, "kind": "zone", "zone": "com", "source": null, "file_name":
 /// "com.zone.gz", "content_hash": "…", "observed_at": 1767225600,
 /// "ingested_at": 1767229200, "records": 10, "skipped": 0, "bytes": 512}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,6 +117,8 @@ pub struct BatchInfo {
     pub kind: String,
     /// The zone origin for zone files, `null` otherwise.
     pub zone: Option<String>,
+    /// The user's name for the source, `null` for zone files.
+    pub source: Option<String>,
     /// The input's file name.
     pub file_name: String,
     /// The content hash that identifies the input.
@@ -106,8 +136,8 @@ pub struct BatchInfo {
 }
 
 /// The columns [`BatchInfo::from_row`] reads, in order.
-pub(crate) const BATCH_COLUMNS: &str =
-    "id, kind, zone, file_name, content_hash, observed_at, ingested_at, records, skipped, bytes";
+pub(crate) const BATCH_COLUMNS: &str = "id, kind, zone, source, file_name, content_hash, observed_at, ingested_at, records, skipped, \
+     bytes";
 
 impl BatchInfo {
     /// Reads a row selected with [`BATCH_COLUMNS`].
@@ -116,13 +146,14 @@ impl BatchInfo {
             id: row.get(0)?,
             kind: row.get(1)?,
             zone: row.get(2)?,
-            file_name: row.get(3)?,
-            content_hash: row.get(4)?,
-            observed_at: row.get(5)?,
-            ingested_at: row.get(6)?,
-            records: row.get(7)?,
-            skipped: row.get(8)?,
-            bytes: row.get(9)?,
+            source: row.get(3)?,
+            file_name: row.get(4)?,
+            content_hash: row.get(5)?,
+            observed_at: row.get(6)?,
+            ingested_at: row.get(7)?,
+            records: row.get(8)?,
+            skipped: row.get(9)?,
+            bytes: row.get(10)?,
         })
     }
 }
@@ -136,12 +167,38 @@ pub struct NewObservation<'a> {
     pub rrtype: u16,
     /// Normalised presentation data (`Record::rdata`).
     pub rdata: &'a str,
-    /// The TTL, seconds.
-    pub ttl: u32,
+    /// The TTL, seconds; `None` when the source does not say.
+    pub ttl: Option<u32>,
     /// For NS records: the registered domain of the target host.
     pub ns_domain: Option<&'a str>,
     /// Whether this is an NS record at a non-apex owner (a delegation).
     pub delegation: bool,
+    /// The record's own sightings, for sources that time each record
+    /// (passive DNS); `None` for one sighting at the batch's
+    /// `observed_at` (zone files).
+    pub seen: Option<Sighting>,
+}
+
+/// When a source saw one record, and how often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sighting {
+    /// The first sighting, unix seconds.
+    pub first: i64,
+    /// The last sighting, unix seconds.
+    pub last: i64,
+    /// How many sightings `first..=last` covers (at least 1).
+    pub count: u64,
+}
+
+impl Sighting {
+    /// Both sightings together.
+    pub fn merge(self, other: Sighting) -> Sighting {
+        Sighting {
+            first: self.first.min(other.first),
+            last: self.last.max(other.last),
+            count: self.count.saturating_add(other.count),
+        }
+    }
 }
 
 /// What [`SqliteStore::begin_batch`] found.
@@ -191,11 +248,12 @@ impl SqliteStore {
 
     /// Adds the ledger row (counts filled in at commit).
     fn insert_batch(&self, meta: &BatchMeta) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO batches (kind, zone, file_name, content_hash, observed_at, \
-                   ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+        let sql = "INSERT INTO batches (kind, zone, source, file_name, content_hash, observed_at, \
+                   ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
         let values = params![
             meta.kind,
             meta.zone,
+            meta.source,
             meta.file_name,
             meta.content_hash,
             meta.observed_at,

@@ -71,6 +71,7 @@
 //! - Non-zone sources never say that a record is gone, so "current" for
 //!   them is a fixed window after the last sighting.
 
+mod address;
 mod batch;
 mod current;
 mod dump;
@@ -82,9 +83,10 @@ mod sqlite;
 mod views;
 mod writer;
 
+pub use address::{ip_from_key, ip_key, network_keys};
 pub use batch::{
     BatchInfo, BatchMeta, BatchStart, BatchSummary, NewObservation, SOURCE_ACTIVE, SOURCE_PDNS,
-    SOURCE_ZONE,
+    SOURCE_ZONE, Sighting,
 };
 pub use current::SIGHTING_WINDOW_SECS;
 pub use error::StoreError;

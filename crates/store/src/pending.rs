@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use crate::batch::NewObservation;
+use crate::batch::{NewObservation, Sighting};
 
 /// Flush when this many observations wait.
 const MAX_ENTRIES: usize = 1 << 19;
@@ -19,8 +19,9 @@ struct Entry {
     rdata: Range<usize>,
     ns_domain: Option<Range<usize>>,
     rrtype: u16,
-    ttl: u32,
+    ttl: Option<u32>,
     delegation: bool,
+    seen: Option<Sighting>,
 }
 
 /// A batch's buffered observations.
@@ -47,8 +48,8 @@ impl Pending {
         let rdata = self.intern(obs.rdata);
         let ns_domain = obs.ns_domain.map(|ns| self.intern(ns));
 
-        let (rrtype, ttl, delegation) = (obs.rrtype, obs.ttl, obs.delegation);
-        self.entries.push(Entry { name, rdata, ns_domain, rrtype, ttl, delegation });
+        let (rrtype, ttl, delegation, seen) = (obs.rrtype, obs.ttl, obs.delegation, obs.seen);
+        self.entries.push(Entry { name, rdata, ns_domain, rrtype, ttl, delegation, seen });
     }
 
     /// Whether it is time to write.
@@ -58,7 +59,8 @@ impl Pending {
 
     /// Hands every observation to `write` in key order (name, type,
     /// data, TTL: the order of the store's key index), once per key,
-    /// then empties the buffer. Returns how many were written.
+    /// then empties the buffer. Repeats of a key merge their sightings.
+    /// Returns how many were written.
     pub fn drain_sorted<E>(
         &mut self,
         mut write: impl FnMut(&NewObservation<'_>) -> Result<(), E>,
@@ -67,12 +69,15 @@ impl Pending {
         self.entries.sort_unstable_by(|a, b| compare(text, a, b));
 
         let mut written = 0;
-        for (i, entry) in self.entries.iter().enumerate() {
-            let repeat = i > 0 && compare(text, &self.entries[i - 1], entry).is_eq();
-            if !repeat {
-                write(&view(text, entry))?;
-                written += 1;
-            }
+        let mut rest = self.entries.as_slice();
+        while let Some((first, _)) = rest.split_first() {
+            let run = rest.iter().take_while(|e| compare(text, first, e).is_eq()).count();
+            let mut obs = view(text, first);
+            obs.seen = rest[1..run].iter().fold(obs.seen, |seen, e| merge_seen(seen, e.seen));
+
+            write(&obs)?;
+            written += 1;
+            rest = &rest[run..];
         }
 
         self.entries.clear();
@@ -98,6 +103,15 @@ fn compare(text: &str, a: &Entry, b: &Entry) -> Ordering {
         .then(a.ttl.cmp(&b.ttl))
 }
 
+/// Sightings of one key within a batch: per-record sightings add up; a
+/// snapshot's repeats (no sightings) stay one sighting.
+fn merge_seen(a: Option<Sighting>, b: Option<Sighting>) -> Option<Sighting> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.merge(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 fn view<'t>(text: &'t str, entry: &Entry) -> NewObservation<'t> {
     NewObservation {
         name: &text[entry.name.clone()],
@@ -106,6 +120,7 @@ fn view<'t>(text: &'t str, entry: &Entry) -> NewObservation<'t> {
         ttl: entry.ttl,
         ns_domain: entry.ns_domain.clone().map(|ns| &text[ns]),
         delegation: entry.delegation,
+        seen: entry.seen,
     }
 }
 
@@ -115,7 +130,16 @@ mod tests {
 
     fn obs(name: &str, rdata: &str, ttl: u32) -> NewObservation<'static> {
         let (name, rdata) = (name.to_owned().leak(), rdata.to_owned().leak());
-        NewObservation { name, rrtype: 2, rdata, ttl, ns_domain: Some("x.net"), delegation: true }
+        let ns_domain = Some("x.net");
+        NewObservation {
+            name,
+            rrtype: 2,
+            rdata,
+            ttl: Some(ttl),
+            ns_domain,
+            delegation: true,
+            seen: None,
+        }
     }
 
     #[test]
@@ -130,19 +154,38 @@ mod tests {
         let mut seen = Vec::new();
         let written = pending
             .drain_sorted(|o| {
-                seen.push(format!("{} {} {} {:?}", o.name, o.rdata, o.ttl, o.ns_domain));
+                seen.push(format!("{} {} {:?} {:?}", o.name, o.rdata, o.ttl, o.ns_domain));
                 Ok::<_, ()>(())
             })
             .unwrap();
 
         assert_eq!(written, 4);
         let expected = [
-            "a.com ns1 30 Some(\"x.net\")",
-            "a.com ns1 60 Some(\"x.net\")",
-            "a.com ns2 60 Some(\"x.net\")",
-            "b.com ns1 60 Some(\"x.net\")",
+            "a.com ns1 Some(30) Some(\"x.net\")",
+            "a.com ns1 Some(60) Some(\"x.net\")",
+            "a.com ns2 Some(60) Some(\"x.net\")",
+            "b.com ns1 Some(60) Some(\"x.net\")",
         ];
         assert_eq!(seen, expected);
         assert!(pending.entries.is_empty() && pending.text.is_empty());
+    }
+
+    #[test]
+    fn repeated_keys_merge_their_sightings() {
+        let mut pending = Pending::default();
+        let sighting = |first, last, count| Some(Sighting { first, last, count });
+        for seen in [sighting(50, 60, 2), sighting(10, 20, 1), sighting(30, 90, 4)] {
+            pending.push(&NewObservation { ttl: None, seen, ..obs("a.com", "ns1", 0) });
+        }
+
+        let mut merged = Vec::new();
+        pending
+            .drain_sorted(|o| {
+                merged.push(o.seen);
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+
+        assert_eq!(merged, [sighting(10, 90, 7)]);
     }
 }

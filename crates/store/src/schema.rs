@@ -52,8 +52,127 @@ CREATE INDEX observations_delegations
     ON observations (ns_domain, name) WHERE delegation = 1;
 ";
 
+/// Version 2: the enrichment sources.
+///
+/// - Observations may lack a TTL (passive DNS in COF often has none),
+///   so the table is rebuilt with a nullable `ttl`; A/AAAA rows get
+///   their address as a 16-byte key (`ip`, IPv4 mapped into
+///   `::ffff:0:0/96`) and PTR rows the pattern of their target
+///   (`ptr_pattern`), both filled in by the writer and back-filled here
+///   in code when the migration runs.
+/// - Batches get the user's name for their source (`source`: an ASN
+///   table's or a label list's name), which decides what "the newest
+///   table of a source" means.
+/// - `asn_segments`: IP-to-AS tables, flattened into non-overlapping
+///   segments (the most specific row wins), one set per batch.
+/// - `labels`: threat labels and allow lists, merged like observations.
+/// - `registrations`: parsed WHOIS and RDAP records.
+const V2: &str = "
+CREATE TABLE observations_v2 (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT    NOT NULL,
+    zone        TEXT,
+    name        TEXT    NOT NULL,
+    rrtype      INTEGER NOT NULL,
+    rdata       TEXT    NOT NULL,
+    ttl         INTEGER,
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,
+    count       INTEGER NOT NULL,
+    ns_domain   TEXT,
+    delegation  INTEGER NOT NULL DEFAULT 0,
+    last_batch  INTEGER NOT NULL,
+    ip          BLOB,
+    ptr_pattern TEXT
+) STRICT;
+
+INSERT INTO observations_v2
+    (id, source, zone, name, rrtype, rdata, ttl, first_seen, last_seen, count,
+     ns_domain, delegation, last_batch)
+SELECT id, source, zone, name, rrtype, rdata, ttl, first_seen, last_seen, count,
+       ns_domain, delegation, last_batch
+FROM observations;
+
+DROP TABLE observations;
+ALTER TABLE observations_v2 RENAME TO observations;
+
+CREATE UNIQUE INDEX observations_key
+    ON observations (name, rrtype, rdata, ifnull(ttl, -1), source, ifnull(zone, ''));
+CREATE INDEX observations_delegations
+    ON observations (ns_domain, name) WHERE delegation = 1;
+-- Names by address, for the IP, subnet and AS views.
+CREATE INDEX observations_by_ip ON observations (ip, name) WHERE ip IS NOT NULL;
+-- PTR targets by pattern, to pivot on a naming scheme.
+CREATE INDEX observations_by_ptr_pattern
+    ON observations (ptr_pattern) WHERE ptr_pattern IS NOT NULL;
+
+ALTER TABLE batches ADD COLUMN source TEXT;
+CREATE INDEX batches_by_source ON batches (kind, source, observed_at);
+
+CREATE TABLE asn_segments (
+    batch_id INTEGER NOT NULL REFERENCES batches (id),
+    start    BLOB    NOT NULL,
+    end      BLOB    NOT NULL,
+    asn      INTEGER,
+    holder   TEXT,
+    country  TEXT,
+    -- The source row that decided the segment (its range as text).
+    row_range TEXT   NOT NULL
+) STRICT;
+CREATE INDEX asn_segments_by_start ON asn_segments (batch_id, start);
+CREATE INDEX asn_segments_by_asn ON asn_segments (asn, batch_id) WHERE asn IS NOT NULL;
+
+CREATE TABLE labels (
+    value      TEXT    NOT NULL,
+    kind       TEXT    NOT NULL,
+    source     TEXT    NOT NULL,
+    list       TEXT    NOT NULL,
+    category   TEXT    NOT NULL DEFAULT '',
+    severity   TEXT,
+    listed_on  TEXT,
+    port       INTEGER,
+    refs       TEXT,
+    file       TEXT,
+    line       INTEGER,
+    -- IP and CIDR labels: the covered addresses as 16-byte keys.
+    start      BLOB,
+    end        BLOB,
+    first_seen INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    last_batch INTEGER NOT NULL,
+    PRIMARY KEY (value, kind, source, list, category)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX labels_by_range ON labels (start, end) WHERE start IS NOT NULL;
+
+CREATE TABLE registrations (
+    id                  INTEGER PRIMARY KEY,
+    batch_id            INTEGER NOT NULL REFERENCES batches (id),
+    domain              TEXT    NOT NULL,
+    source              TEXT    NOT NULL,
+    observed_at         INTEGER NOT NULL,
+    status              TEXT    NOT NULL,
+    registrar           TEXT,
+    registrar_iana_id   INTEGER,
+    created             INTEGER,
+    updated             INTEGER,
+    expires             INTEGER,
+    registrant_org      TEXT,
+    registrant_street   TEXT,
+    registrant_city     TEXT,
+    registrant_state    TEXT,
+    registrant_postcode TEXT,
+    registrant_country  TEXT,
+    privacy             INTEGER NOT NULL,
+    name_servers        TEXT    NOT NULL,
+    -- The whole parsed record, as its JSON contract.
+    record              TEXT    NOT NULL
+) STRICT;
+CREATE INDEX registrations_by_domain ON registrations (domain, observed_at);
+CREATE INDEX registrations_by_registrar ON registrations (registrar) WHERE registrar IS NOT NULL;
+";
+
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this code writes and reads
 /// (`PRAGMA user_version` of an up-to-date store).

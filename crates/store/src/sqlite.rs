@@ -6,6 +6,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tracing::debug;
 
+use crate::address::{address_column, pattern_column};
 use crate::error::StoreError;
 use crate::schema::{MIGRATIONS, SCHEMA_VERSION};
 
@@ -210,9 +211,33 @@ fn apply_migrations(conn: &Connection, found: i64) -> Result<(), (i64, rusqlite:
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(start) {
         let version = index as i64 + 1;
         conn.execute_batch(sql).map_err(|e| (version, e))?;
+        if version == 2 {
+            backfill_v2(conn).map_err(|e| (version, e))?;
+        }
     }
 
     conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(|e| (SCHEMA_VERSION, e))
+}
+
+/// Fills the columns version 2 derives from record data (`ip`,
+/// `ptr_pattern`) for rows written before it: SQL cannot parse
+/// addresses or names, so this step is code.
+fn backfill_v2(conn: &Connection) -> rusqlite::Result<()> {
+    let mut select =
+        conn.prepare("SELECT id, rrtype, rdata FROM observations WHERE rrtype IN (1, 12, 28)")?;
+    let rows = select.query_map([], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, u16>(1)?, row.get::<_, String>(2)?))
+    })?;
+
+    let mut update =
+        conn.prepare("UPDATE observations SET ip = ?2, ptr_pattern = ?3 WHERE id = ?1")?;
+    for row in rows {
+        let (id, rrtype, rdata) = row?;
+        let ip = address_column(rrtype, &rdata);
+        let pattern = pattern_column(rrtype, &rdata);
+        update.execute(rusqlite::params![id, ip, pattern])?;
+    }
+    Ok(())
 }
 
 fn create_parent(path: &Path) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ use std::path::Path;
 use rusqlite::{Connection, Statement, params};
 use tracing::debug;
 
+use crate::address::{address_column, pattern_column};
 use crate::batch::{BATCH_COLUMNS, BatchInfo, BatchMeta, BatchSummary, NewObservation, now};
 use crate::error::StoreError;
 use crate::pending::Pending;
@@ -33,20 +34,23 @@ pub struct BatchWriter<'a> {
     finished: bool,
 }
 
-/// The merge rule: a new key inserts a row seen once; a known key seen
-/// in another batch widens first/last seen and counts one sighting;
-/// the same key again in the same batch changes nothing (`last_batch`).
+/// The merge rule: a new key inserts a row; a known key widens first
+/// and last seen and adds its sightings. A snapshot (no per-record
+/// sightings: `?15` is 0) counts one sighting per batch, so the same
+/// key again in the same batch changes nothing (`last_batch`); records
+/// that carry their own sightings (passive DNS) add their counts.
 const UPSERT: &str = "
 INSERT INTO observations
     (name, rrtype, rdata, ttl, ns_domain, delegation,
-     source, zone, first_seen, last_seen, count, last_batch)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1, ?10)
+     source, zone, first_seen, last_seen, count, last_batch, ip, ptr_pattern)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+        coalesce(?11, ?9), coalesce(?12, ?9), coalesce(?13, 1), ?10, ?14, ?16)
 ON CONFLICT DO UPDATE SET
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
-    count = count + 1,
+    count = count + excluded.count,
     last_batch = excluded.last_batch
-WHERE last_batch <> excluded.last_batch";
+WHERE last_batch <> excluded.last_batch OR ?15";
 
 impl<'a> BatchWriter<'a> {
     /// Prepares the upsert with the batch's constant parameters bound.
@@ -117,9 +121,16 @@ impl<'a> BatchWriter<'a> {
     /// Fills in the ledger row's counts and reads it back.
     fn finish_ledger(&self, summary: BatchSummary) -> Result<BatchInfo, StoreError> {
         let conn = &self.store.conn;
-        let sql = "UPDATE batches SET records = ?2, skipped = ?3, bytes = ?4, ingested_at = ?5 \
-                   WHERE id = ?1";
-        let values = params![self.id, summary.records, summary.skipped, summary.bytes, now()];
+        let sql = "UPDATE batches SET records = ?2, skipped = ?3, bytes = ?4, ingested_at = ?5, \
+                   observed_at = coalesce(?6, observed_at) WHERE id = ?1";
+        let values = params![
+            self.id,
+            summary.records,
+            summary.skipped,
+            summary.bytes,
+            now(),
+            summary.observed_at
+        ];
         conn.execute(sql, values).map_err(self.store.sql("finish a batch"))?;
 
         let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
@@ -146,14 +157,25 @@ fn bind_constants(upsert: &mut Statement<'_>, meta: &BatchMeta, id: i64) -> rusq
     upsert.raw_bind_parameter(10, id)
 }
 
-/// Binds the six per-observation parameters.
+/// Binds the per-observation parameters, and the columns derived from
+/// the data (address, PTR pattern).
 fn bind(upsert: &mut Statement<'_>, obs: &NewObservation<'_>) -> rusqlite::Result<()> {
     upsert.raw_bind_parameter(1, obs.name)?;
     upsert.raw_bind_parameter(2, obs.rrtype)?;
     upsert.raw_bind_parameter(3, obs.rdata)?;
     upsert.raw_bind_parameter(4, obs.ttl)?;
     upsert.raw_bind_parameter(5, obs.ns_domain)?;
-    upsert.raw_bind_parameter(6, obs.delegation)
+    upsert.raw_bind_parameter(6, obs.delegation)?;
+
+    let seen = obs.seen;
+    upsert.raw_bind_parameter(11, seen.map(|s| s.first))?;
+    upsert.raw_bind_parameter(12, seen.map(|s| s.last))?;
+    upsert
+        .raw_bind_parameter(13, seen.map(|s| i64::try_from(s.count.max(1)).unwrap_or(i64::MAX)))?;
+    upsert.raw_bind_parameter(15, seen.is_some())?;
+
+    upsert.raw_bind_parameter(14, address_column(obs.rrtype, obs.rdata).map(Vec::from))?;
+    upsert.raw_bind_parameter(16, pattern_column(obs.rrtype, obs.rdata))
 }
 
 /// Rolls back the open transaction, if any. A failure here leaves

@@ -12,9 +12,10 @@ fn ns_line(name: &str) -> NewObservation<'_> {
         name,
         rrtype: NS,
         rdata: "ns1.example.net",
-        ttl: 172800,
+        ttl: Some(172800),
         ns_domain: Some("example.net"),
         delegation: true,
+        seen: None,
     }
 }
 
@@ -42,7 +43,7 @@ fn ledger_row_holds_the_summary() {
     writer.add(&ns_line("a.com")).unwrap();
     assert_eq!(writer.added(), 2);
 
-    let summary = BatchSummary { records: 3, skipped: 1, bytes: 4096 };
+    let summary = BatchSummary { records: 3, skipped: 1, bytes: 4096, observed_at: None };
     let info = writer.commit(summary).unwrap();
 
     assert_eq!((info.kind.as_str(), info.zone.as_deref()), ("zone", Some("com")));
@@ -144,6 +145,7 @@ fn invalid_batches_are_refused_before_anything_is_written() {
     let pdns_with_zone = BatchMeta {
         kind: SOURCE_PDNS.to_owned(),
         zone: Some("com".to_owned()),
+        source: None,
         file_name: "p.jsonl".to_owned(),
         content_hash: "h".to_owned(),
         observed_at: DAY1,

@@ -87,9 +87,10 @@ fn crash_child() {
             name: &name,
             rrtype: 2,
             rdata: "ns1.example.net",
-            ttl: 172800,
+            ttl: Some(172800),
             ns_domain: Some("example.net"),
             delegation: true,
+            seen: None,
         };
         writer.add(&obs).unwrap();
     }

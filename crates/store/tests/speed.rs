@@ -48,9 +48,10 @@ impl Synthetic {
                 name,
                 rrtype: 2,
                 rdata: host,
-                ttl: 172800,
+                ttl: Some(172800),
                 ns_domain: Some(ns_domain),
                 delegation: true,
+                seen: None,
             };
             writer.add(&ns).unwrap();
             writer
@@ -64,10 +65,11 @@ impl Synthetic {
                 let ds = NewObservation {
                     rrtype: 43,
                     rdata: "12345 13 2 abcdef",
-                    ttl: 86400,
+                    ttl: Some(86400),
                     ns_domain: None,
                     delegation: false,
                     name,
+                    seen: None,
                 };
                 writer.add(&ds).unwrap();
             }

@@ -66,7 +66,12 @@ fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result
         for r in &v.records {
             let source =
                 r.zone.as_ref().map_or_else(|| r.source.clone(), |z| format!("{} {z}", r.source));
-            table.row(vec![r.rrtype.to_string(), r.ttl.to_string(), r.rdata.clone(), source]);
+            table.row(vec![
+                r.rrtype.to_string(),
+                r.ttl.map_or_else(|| "-".to_owned(), |t| t.to_string()),
+                r.rdata.clone(),
+                source,
+            ]);
         }
         table.write(out, "  ")?;
     }

@@ -180,8 +180,12 @@ impl Job<'_> {
                 outcome.skipped
             );
         }
-        let summary =
-            BatchSummary { records: outcome.records, skipped: outcome.skipped, bytes: size };
+        let summary = BatchSummary {
+            records: outcome.records,
+            skipped: outcome.skipped,
+            bytes: size,
+            observed_at: None,
+        };
         outcome.batch_id = writer.commit(summary)?.id;
         outcome.seconds = started.elapsed().as_secs_f64();
         tracing::debug!(file = %shown, records = outcome.records, "batch committed");
@@ -321,9 +325,10 @@ impl Observation {
             name: record.owner.as_str(),
             rrtype: record.rtype.0,
             rdata: self.rdata.as_deref().unwrap_or(&record.rdata),
-            ttl: record.ttl,
+            ttl: Some(record.ttl),
             ns_domain: self.ns_domain.as_deref(),
             delegation: self.delegation,
+            seen: None,
         }
     }
 }

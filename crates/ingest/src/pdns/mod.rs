@@ -30,7 +30,8 @@
 //!   rules that turn Zeek's answer vectors into records in [`zeek`];
 //! - [`EveReader`]: Suricata EVE, every answer layout ([`eve`]);
 //! - [`merge`]: repeated sightings folded into one observation each;
-//! - [`ptr_pattern`], [`encodes_address`]: PTR naming patterns ([`ptr`]).
+//! - [`ptr_pattern`], [`encodes_address`]: PTR naming patterns
+//!   (re-exported from [`nshunt_model::ptr`]).
 //!
 //! # Observations
 //!
@@ -60,7 +61,6 @@ mod json;
 mod lines;
 mod merge;
 mod output;
-pub mod ptr;
 pub mod rdata;
 mod time;
 pub mod zeek;
@@ -78,7 +78,7 @@ pub use error::{PdnsError, PdnsErrorKind};
 pub use eve::EveReader;
 pub use lines::MAX_LINE_BYTES;
 pub use merge::merge;
-pub use ptr::{encodes_address, find_address, ptr_pattern};
+pub use nshunt_model::ptr::{encodes_address, find_address, ptr_pattern};
 pub use zeek::{ZeekJsonReader, ZeekTsvReader};
 
 /// One DNS record as passive DNS saw it.

@@ -88,8 +88,8 @@ pub struct RecordView {
     pub rrtype: RrType,
     /// Normalised presentation data.
     pub rdata: String,
-    /// The TTL, seconds.
-    pub ttl: u32,
+    /// The TTL, seconds; `null` when the source did not say.
+    pub ttl: Option<u32>,
     /// The source kind (`"zone"`, `"pdns"`, `"active"`, …).
     pub source: String,
     /// The zone origin for zone data, `null` otherwise.

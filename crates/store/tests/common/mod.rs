@@ -47,6 +47,7 @@ pub fn pdns(store: &mut SqliteStore, at: i64, lines: &[Line<'_>]) -> BatchInfo {
     let meta = BatchMeta {
         kind: SOURCE_PDNS.to_owned(),
         zone: None,
+        source: None,
         file_name: "pdns.jsonl".to_owned(),
         content_hash: format!("pdns@{at}:{lines:?}"),
         observed_at: at,
@@ -72,14 +73,16 @@ fn write(
             name,
             rrtype: rrtype.0,
             rdata,
-            ttl,
+            ttl: Some(ttl),
             ns_domain: ns.as_deref(),
             delegation: is_ns && is_delegation(name),
+            seen: None,
         };
         writer.add(&obs).expect("add");
     }
 
-    let summary = BatchSummary { records: lines.len() as u64, skipped: 0, bytes: 100 };
+    let summary =
+        BatchSummary { records: lines.len() as u64, skipped: 0, bytes: 100, observed_at: None };
     writer.commit(summary).expect("commit")
 }
 

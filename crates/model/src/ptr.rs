@@ -37,13 +37,13 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
-use nshunt_model::DomainName;
+use crate::DomainName;
 
 /// The name with each address-derived part replaced by `*`, or `None`
 /// when it has none (the name itself would be no pattern to pivot on).
 ///
 /// ```
-/// use nshunt_ingest::pdns::ptr_pattern;
+/// use nshunt_model::ptr::ptr_pattern;
 /// use nshunt_model::DomainName;
 ///
 /// let name = DomainName::parse("ip-198-12-73-24.eu-west-1.compute.internal").unwrap();
