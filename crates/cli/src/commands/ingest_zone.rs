@@ -18,7 +18,7 @@
 //! counted. A file in which no record could be read is unusable.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -30,6 +30,7 @@ use nshunt_model::{Class, DomainName, Record, RrType, Section, psl};
 use nshunt_store::{BatchMeta, BatchStart, BatchSummary, NewObservation, SqliteStore};
 use serde::Serialize;
 
+use super::files::{display_path, hash_content, modified_time};
 use super::{Context, finish, origin, section};
 use crate::args::IngestZoneArgs;
 use crate::output::{self, Format, thousands};
@@ -279,11 +280,7 @@ impl Job<'_> {
             return Ok((t, "file-name"));
         }
 
-        let modified = std::fs::metadata(path).and_then(|m| m.modified());
-        let modified =
-            modified.with_context(|| format!("no date for {}: pass --date", path.display()))?;
-        let seconds = modified.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Ok((i64::try_from(seconds).unwrap_or(i64::MAX), "modified-time"))
+        Ok((modified_time(path)?, "modified-time"))
     }
 }
 
@@ -349,26 +346,6 @@ pub fn ns_domain_of(host: &str, section: Section) -> Option<String> {
     let name = DomainName::parse(host).ok()?;
     let domain = psl::embedded().registered_domain(&name, section).unwrap_or(name);
     Some(domain.as_str().to_owned())
-}
-
-/// The path as the ledger records it: absolute when it can be.
-fn display_path(path: &Path) -> String {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()).display().to_string()
-}
-
-/// BLAKE3 of a file's decoded content, the batch ledger's key.
-fn hash_content(path: &Path) -> Result<String> {
-    let mut input = input::open(path)?;
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = input.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hasher.finalize().to_hex().to_string())
 }
 
 fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {

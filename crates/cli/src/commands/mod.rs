@@ -2,6 +2,7 @@
 //! writes it in the format asked for.
 
 mod domain;
+pub(crate) mod files;
 mod ingest_zone;
 mod nameserver;
 mod store_info;

@@ -60,4 +60,4 @@ pub use mmdb::{MmdbReader, MmdbRecords};
 pub use number::{Asn, AsnParseError};
 pub use range::{IpPrefix, IpRange, PrefixParseError, RangeError, subnet_of, subnet_with};
 pub use reader::{AsnFormat, AsnReader, AsnRecord};
-pub use table::{AsnHit, AsnTable, AsnTableBuilder, ReadSummary, TableStats};
+pub use table::{AsnHit, AsnSegment, AsnTable, AsnTableBuilder, ReadSummary, TableStats};

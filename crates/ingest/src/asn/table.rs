@@ -43,6 +43,19 @@ pub struct AsnHit<'a> {
     pub range: IpRange,
 }
 
+/// One segment of the flattened table ([`AsnTable::segments`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AsnSegment<'a> {
+    /// The addresses of the segment.
+    pub range: IpRange,
+    /// The AS that originates them.
+    pub asn: Asn,
+    /// The AS holder's name, when the source gave one.
+    pub org: Option<&'a str>,
+    /// The source row that decided (the most specific one).
+    pub row: IpRange,
+}
+
 /// Counts taken while building, to judge a source's quality.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TableStats {
@@ -169,6 +182,29 @@ impl AsnTable {
                 self.hit(entry.asn, entry.org, range)
             }
         }
+    }
+
+    /// The flattened table: non-overlapping segments in address order
+    /// (IPv4, then IPv6), each with the AS of the most specific row
+    /// holding it. Gaps and segments owned by rows without AS are left
+    /// out, so an address outside every segment has no AS. This is the
+    /// form the store keeps: a look-up there is one index probe.
+    pub fn segments(&self) -> impl Iterator<Item = AsnSegment<'_>> + '_ {
+        let v4 = self.v4.segments(u32::MAX).map(|(start, end, entry)| {
+            let range = IpRange::V4 { start, end };
+            let row = IpRange::V4 { start: entry.start, end: entry.end };
+            (range, row, entry.asn, entry.org)
+        });
+        let v6 = self.v6.segments(u128::MAX).map(|(start, end, entry)| {
+            let range = IpRange::V6 { start, end };
+            let row = IpRange::V6 { start: entry.start, end: entry.end };
+            (range, row, entry.asn, entry.org)
+        });
+
+        v4.chain(v6).filter_map(|(range, row, asn, org)| {
+            let hit = self.hit(asn, org, row)?;
+            Some(AsnSegment { range, asn: hit.asn, org: hit.org, row })
+        })
     }
 
     /// The counts taken while building.
@@ -418,6 +454,19 @@ impl<A: Addr> Segments<A> {
         Self { starts, owners, index, entries }
     }
 
+    /// Every owned segment as `(start, end, entry)`; `max` is the
+    /// family's last address.
+    fn segments(&self, max: A) -> impl Iterator<Item = (A, A, &Entry<A>)> + '_
+    where
+        A: std::ops::Sub<Output = A> + From<u8>,
+    {
+        (0..self.starts.len()).filter_map(move |i| {
+            let entry = self.entries.get(self.owners[i] as usize)?;
+            let end = self.starts.get(i + 1).map_or(max, |&next| next - A::from(1));
+            Some((self.starts[i], end, entry))
+        })
+    }
+
     /// The entry owning `ip`'s segment, if any.
     #[inline(always)]
     fn find(&self, ip: A) -> Option<&Entry<A>> {
@@ -569,5 +618,38 @@ mod tests {
         assert_eq!(segments.find_number(0xffff_fffe), NONE);
         assert_eq!(segments.find_number(0xffff_ffff), 2);
         assert!(segments.find(0xffff_ffff).is_none());
+    }
+
+    #[test]
+    fn segments_are_the_flattened_table_without_gaps() {
+        let row = |text: &str, asn: u32, org: Option<&str>| {
+            let (addr, len) = text.split_once('/').unwrap();
+            let range = IpRange::from_prefix(addr.parse().unwrap(), len.parse().unwrap()).unwrap();
+            let asn = (asn > 0).then_some(Asn(asn));
+            let org = org.map(str::to_owned);
+            AsnRecord { range, asn, org, country: None, other_origins: vec![], line: 0 }
+        };
+        let mut builder = AsnTable::builder();
+        builder.push(row("10.0.0.0/8", 1, Some("Outer")));
+        builder.push(row("10.1.0.0/16", 2, None));
+        builder.push(row("10.3.0.0/16", 0, None));
+        builder.push(row("2001:db8::/32", 3, Some("Six")));
+        let table = builder.build();
+
+        let got: Vec<String> = table
+            .segments()
+            .map(|s| format!("{} {} {:?} {}", s.range, s.asn, s.org, s.row))
+            .collect();
+
+        assert_eq!(
+            got,
+            [
+                "10.0.0.0/16 AS1 Some(\"Outer\") 10.0.0.0/8",
+                "10.1.0.0/16 AS2 None 10.1.0.0/16",
+                "10.2.0.0/16 AS1 Some(\"Outer\") 10.0.0.0/8",
+                "10.4.0.0-10.255.255.255 AS1 Some(\"Outer\") 10.0.0.0/8",
+                "2001:db8::/32 AS3 Some(\"Six\") 2001:db8::/32",
+            ]
+        );
     }
 }
