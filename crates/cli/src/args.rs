@@ -82,8 +82,22 @@ pub enum Command {
     /// The profile of a name-server domain (e.g. dendrite.network).
     Nameserver(NameserverArgs),
 
-    /// The seed view of a domain: its name servers and their density.
+    /// The seed view of a domain: its name servers and their density,
+    /// addresses with AS, subnet and PTR.
     Domain(DomainArgs),
+
+    /// An AS: its holder, ranges and the names hosted in them.
+    Asn(AsnArgs),
+
+    /// An address: its AS, subnet, PTR names and the names on it.
+    Ip(IpArgs),
+
+    /// A network (CIDR): its AS and the names hosted in it.
+    Subnet(SubnetArgs),
+
+    /// Write what the store holds in others' formats.
+    #[command(subcommand)]
+    Export(ExportCommand),
 
     /// What the store holds.
     #[command(subcommand)]
@@ -140,6 +154,204 @@ pub struct ZoneStatsArgs {
 pub enum IngestCommand {
     /// Zone files, each one batch: a snapshot of its zone on a date.
     Zone(IngestZoneArgs),
+
+    /// Passive DNS: COF JSON lines, Zeek dns.log (TSV or JSON),
+    /// Suricata EVE; each file one batch.
+    Pdns(IngestPdnsArgs),
+
+    /// An IP-to-ASN table: range CSV/TSV, iptoasn TSV, RouteViews
+    /// pfx2as or MaxMind .mmdb; each file one table.
+    Asn(IngestAsnArgs),
+
+    /// Threat labels and allow lists: a maltrail trail folder, a plain
+    /// list, a hosts file or CSV; one batch per invocation.
+    Labels(IngestLabelsArgs),
+
+    /// WHOIS answers: files or folders of them, each file one batch.
+    Whois(IngestRegistrationArgs),
+
+    /// RDAP domain answers (JSON): files or folders of them, each file
+    /// one batch.
+    Rdap(IngestRegistrationArgs),
+}
+
+/// Options of `ingest whois` and `ingest rdap`.
+#[derive(Debug, Args)]
+pub struct IngestRegistrationArgs {
+    /// Answer files, or folders read recursively (sorted; hidden files
+    /// and symbolic links leaving the folder are skipped).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The moment the answers describe [default: each file's
+    /// modification time]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// The domain of an answer that does not name it (a "not found"
+    /// answer); one file only [default: the file name when it is a
+    /// domain: example.com, example.com.txt, example.com.json]
+    #[arg(long, value_name = "NAME")]
+    pub domain: Option<String>,
+
+    /// Refuse the whole run (exit 2, nothing stored) when any file is
+    /// bad, after naming every bad file.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestLabelsArgs {
+    /// A maltrail checkout or trail folder (its trails and, beside
+    /// them, its helper files), or one list file (plain, gzip or xz).
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// The source's name (`maltrail`, a feed's name), kept with every
+    /// label; loads of the same source merge.
+    #[arg(long, value_name = "NAME")]
+    pub source: String,
+
+    /// The input's layout [default: a folder is maltrail; a file by its
+    /// folder, name and first line].
+    #[arg(long, value_enum, default_value_t = LabelFormat::Auto, value_name = "FORMAT")]
+    pub input_format: LabelFormat,
+
+    /// What being listed means, for lists, hosts files and CSV: block,
+    /// allow, cdn, parking, sinkhole, dynamic-dns, popular, bogon,
+    /// bad-asn [default: block]. maltrail says it per file.
+    #[arg(long, value_name = "KIND")]
+    pub list: Option<String>,
+
+    /// CSV columns: `indicator=2,category=4,date=1` (numbers from 1 or
+    /// header names; also severity, reference, delimiter, header).
+    #[arg(long, value_name = "MAPPING")]
+    pub csv_columns: Option<String>,
+
+    /// The date the lists describe [default: the newest modification
+    /// time of the files read].
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// Stop with exit 2 at the first bad entry (nothing of this load is
+    /// stored) instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How a label input is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabelFormat {
+    /// Detect it.
+    Auto,
+    /// maltrail: a trail folder, a trail file or a helper file.
+    Maltrail,
+    /// One indicator a line.
+    List,
+    /// A hosts file.
+    Hosts,
+    /// CSV or TSV with `--csv-columns`.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestPdnsArgs {
+    /// Files (plain, gzip or xz).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The input format [default: detected from the first line].
+    #[arg(long, value_name = "FORMAT", value_parser = ["cof", "zeek", "zeek-json", "eve"])]
+    pub input_format: Option<String>,
+
+    /// A name for the sensor or feed, kept with each batch.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// Stop at the first bad record (exit 2; nothing of that file is
+    /// stored).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestAsnArgs {
+    /// Table files (text ones plain, gzip or xz).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The table format [default: from the file name and first line].
+    #[arg(long, value_name = "FORMAT", value_parser = ["range-csv", "iptoasn", "pfx2as", "mmdb"])]
+    pub input_format: Option<String>,
+
+    /// The table's source name [default: the file name without its
+    /// extensions]; a newer table of the same source replaces it.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// The date the table describes [default: the file's modification
+    /// time].
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// Stop at the first bad row (exit 2; nothing of that file is
+    /// stored).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AsnArgs {
+    /// The AS number (`13335` or `AS13335`).
+    pub asn: String,
+
+    /// Hosted names to list (1 to 100000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct IpArgs {
+    /// The address (IPv4 or IPv6).
+    pub ip: String,
+
+    /// Names to list (1 to 100000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SubnetArgs {
+    /// The network, `address/length` (host bits may be set; they are
+    /// cleared).
+    pub cidr: String,
+
+    /// Hosted names to list (1 to 100000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Passive-DNS observations as COF JSON lines (the IETF passive DNS
+    /// common output format), on stdout.
+    Cof(ExportCofArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCofArgs {
+    /// Only these names (and with --subdomains, the names below them).
+    #[arg(long, value_name = "NAME")]
+    pub name: Vec<String>,
+
+    /// With --name: also the names below.
+    #[arg(long)]
+    pub subdomains: bool,
+
+    /// Every source, not only passive DNS (zone files and collection
+    /// too).
+    #[arg(long)]
+    pub all_sources: bool,
 }
 
 #[derive(Debug, Args)]

@@ -104,6 +104,16 @@ impl PublicSuffixList {
         Some(name.suffix(self.suffix_labels(name, section)))
     }
 
+    /// Whether the list has a rule for the top-level label of `name` in
+    /// `section`: `com` and `uk` do, `txt` and `local` do not. Names
+    /// under an unlisted TLD still get a suffix (the `*` fallback);
+    /// this tells a real TLD from a file extension.
+    pub fn has_listed_tld(&self, name: &DomainName, section: Section) -> bool {
+        let Some(tld) = name.labels().next_back() else { return false };
+        let rules = self.rules.get(tld).copied().unwrap_or_default();
+        [rules.exact, rules.wildcard].into_iter().any(|flags| allowed(flags, section))
+    }
+
     /// The registered domain of `name`: its public suffix plus one label.
     /// `None` for the root and for names that are public suffixes.
     pub fn registered_domain(&self, name: &DomainName, section: Section) -> Option<DomainName> {
@@ -154,6 +164,15 @@ mod tests {
     fn design_examples() {
         assert_eq!(rd("ns1.dendrite.network", Section::Icann).unwrap(), "dendrite.network");
         assert_eq!(rd("ns.example.co.uk", Section::Icann).unwrap(), "example.co.uk");
+    }
+
+    #[test]
+    fn listed_tlds() {
+        let listed = |name: &str| {
+            embedded().has_listed_tld(&DomainName::parse(name).unwrap(), Section::Icann)
+        };
+        assert!(listed("example.com") && listed("a.b.ck") && listed("xn--p1ai"));
+        assert!(!listed("example.pre") && !listed("readme.txt") && !listed("."));
     }
 
     #[test]

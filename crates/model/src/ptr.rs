@@ -39,6 +39,33 @@ use std::ops::Range;
 
 use crate::DomainName;
 
+/// The reverse name of an address, where its PTR records live
+/// (`1.2.0.192.in-addr.arpa`, nibbles under `ip6.arpa`).
+///
+/// ```
+/// use nshunt_model::ptr::reverse_name;
+///
+/// assert_eq!(reverse_name("192.0.2.1".parse().unwrap()).as_str(), "1.2.0.192.in-addr.arpa");
+/// let v6 = reverse_name("2001:db8::1".parse().unwrap());
+/// assert!(v6.as_str().starts_with("1.0.0.0.") && v6.as_str().ends_with(".8.b.d.0.1.0.0.2.ip6.arpa"));
+/// ```
+pub fn reverse_name(address: IpAddr) -> DomainName {
+    let text = match address {
+        IpAddr::V4(v4) => {
+            let [a, b, c, d] = v4.octets();
+            format!("{d}.{c}.{b}.{a}.in-addr.arpa")
+        }
+        IpAddr::V6(v6) => {
+            let nibbles = v6.octets().iter().rev().fold(String::new(), |mut out, byte| {
+                out.push_str(&format!("{:x}.{:x}.", byte & 0xf, byte >> 4));
+                out
+            });
+            format!("{nibbles}ip6.arpa")
+        }
+    };
+    DomainName::parse(&text).unwrap_or_else(|_| DomainName::root())
+}
+
 /// The name with each address-derived part replaced by `*`, or `None`
 /// when it has none (the name itself would be no pattern to pivot on).
 ///

@@ -116,6 +116,16 @@ pub enum StoreError {
         source: io::Error,
     },
 
+    /// A name given to a look-up is not a domain name.
+    #[error("{name:?} is not a domain name; give a name such as example.com")]
+    BadName {
+        /// The name as given.
+        name: String,
+        /// Why it is not one.
+        #[source]
+        source: nshunt_model::NameError,
+    },
+
     /// A statement failed.
     #[error(
         "store {path}: cannot {what}; retry when no other writer holds the store, \

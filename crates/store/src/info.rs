@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::batch::{BATCH_COLUMNS, BatchInfo};
 use crate::error::StoreError;
+use crate::registrations::RegistrationCount;
 use crate::sqlite::SqliteStore;
 
 /// A summary of the store.
@@ -23,7 +24,11 @@ use crate::sqlite::SqliteStore;
 ///   "sources": [{"source": "zone", "zone": "com", "batches": 2,
 ///                "observations": 10, "newest_observed_at": 1767225600}],
 ///   "batches": [{"id": 2, "kind": "zone", "zone": "com", …}],
-///   "rrtypes": [{"rrtype": "NS", "observations": 8}]
+///   "rrtypes": [{"rrtype": "NS", "observations": 8}],
+///   "labels": 3,
+///   "label_sources": [{"source": "maltrail", "list": "block", "labels": 3}],
+///   "registrations": [{"source": "whois", "status": "registered",
+///                      "registrations": 120, "domains": 118}]
 /// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +49,26 @@ pub struct StoreInfo {
     pub batches: Vec<BatchInfo>,
     /// Observations per record type, by type number.
     pub rrtypes: Vec<RrTypeCount>,
+    /// Labels in all.
+    pub labels: u64,
+    /// Labels per source and list kind, sorted by source then list.
+    pub label_sources: Vec<LabelSourceCount>,
+    /// WHOIS and RDAP answers per source and status, sorted by source
+    /// then status (registered, not registered, unknown).
+    pub registrations: Vec<RegistrationCount>,
+}
+
+/// The labels of one source and list kind.
+///
+/// JSON: `{"source": "maltrail", "list": "block", "labels": 1790000}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabelSourceCount {
+    /// The source's name (`--source`).
+    pub source: String,
+    /// The list kind (`block`, `allow`, …).
+    pub list: String,
+    /// Labels of this source and list kind.
+    pub labels: u64,
 }
 
 /// The counts of one source kind and zone.
@@ -106,6 +131,7 @@ impl SqliteStore {
             })
         })?;
 
+        let label_sources = self.label_counts()?;
         Ok(StoreInfo {
             path: self.path.display().to_string(),
             schema_version,
@@ -115,6 +141,18 @@ impl SqliteStore {
             sources,
             batches: self.batches()?,
             rrtypes: self.rrtype_counts()?,
+            labels: label_sources.iter().map(|s| s.labels).sum(),
+            label_sources,
+            registrations: self.registration_counts()?,
+        })
+    }
+
+    /// Labels per source and list kind (a scan of every label).
+    fn label_counts(&self) -> Result<Vec<LabelSourceCount>, StoreError> {
+        let sql = "SELECT source, list, count(*) FROM labels GROUP BY source, list \
+                   ORDER BY source, list";
+        self.rows("count labels", sql, [], |row| {
+            Ok(LabelSourceCount { source: row.get(0)?, list: row.get(1)?, labels: row.get(2)? })
         })
     }
 

@@ -48,6 +48,9 @@
 //! [`SqliteStore::nameserver_profile`], [`SqliteStore::domain_view`] and
 //! [`SqliteStore::info`] return serde-serialisable structs whose field
 //! names are a stable JSON contract; each struct documents its shape.
+//! [`SqliteStore::registration`] and [`SqliteStore::registrar_domains`]
+//! read WHOIS and RDAP answers (see `registrations.rs` for which answer
+//! is current).
 //!
 //! # Limitations
 //!
@@ -72,29 +75,42 @@
 //!   them is a fixed window after the last sighting.
 
 mod address;
+mod asn;
 mod batch;
 mod current;
 mod dump;
 mod error;
+mod export;
 mod info;
+mod labels;
 mod pending;
+mod registrations;
 mod schema;
 mod sqlite;
 mod views;
 mod writer;
 
 pub use address::{ip_from_key, ip_key, network_keys};
+pub use asn::{AsnHitView, NewAsnSegment, SOURCE_ASN};
 pub use batch::{
     BatchInfo, BatchMeta, BatchStart, BatchSummary, NewObservation, SOURCE_ACTIVE, SOURCE_PDNS,
     SOURCE_ZONE, Sighting,
 };
 pub use current::SIGHTING_WINDOW_SECS;
 pub use error::StoreError;
-pub use info::{RrTypeCount, SourceCount, StoreInfo};
+pub use export::{ExportFilter, ExportRow};
+pub use info::{LabelSourceCount, RrTypeCount, SourceCount, StoreInfo};
+pub use labels::{LabelKind, LabelStart, LabelWriter, NewLabel, SOURCE_LABELS};
+pub use registrations::{
+    NewRegistration, Registrant, RegistrarDomains, RegistrationCount, RegistrationStatus,
+    RegistrationView, SOURCE_RDAP, SOURCE_WHOIS,
+};
 pub use schema::SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
+pub use views::LabelView;
 pub use views::{
-    Address, DelegatedDomain, DomainView, NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS,
-    NameserverProfile, NsDomainInfo, NsHost, RecordView, TtlStats, ZoneCount,
+    Address, AddressView, AsnView, DelegatedDomain, DomainView, HostedName, IpView,
+    NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS, NameserverProfile, NsDomainInfo, NsHost,
+    PtrView, RecordView, SubnetView, TtlStats, ZoneCount,
 };
 pub use writer::BatchWriter;

@@ -151,7 +151,9 @@ CREATE TABLE registrations (
     source              TEXT    NOT NULL,
     observed_at         INTEGER NOT NULL,
     status              TEXT    NOT NULL,
-    registrar           TEXT,
+    -- Compared without ASCII case: registrars spell their own names
+    -- in several cases across registries.
+    registrar           TEXT COLLATE NOCASE,
     registrar_iana_id   INTEGER,
     created             INTEGER,
     updated             INTEGER,
@@ -163,12 +165,17 @@ CREATE TABLE registrations (
     registrant_postcode TEXT,
     registrant_country  TEXT,
     privacy             INTEGER NOT NULL,
+    -- Lists as JSON arrays of strings (street lines too), so that SQL
+    -- can read them with json_each.
     name_servers        TEXT    NOT NULL,
+    statuses            TEXT    NOT NULL,
     -- The whole parsed record, as its JSON contract.
     record              TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX registrations_by_domain ON registrations (domain, observed_at);
-CREATE INDEX registrations_by_registrar ON registrations (registrar) WHERE registrar IS NOT NULL;
+-- Domains by registrar, for the registrar pivot.
+CREATE INDEX registrations_by_registrar
+    ON registrations (registrar, domain) WHERE registrar IS NOT NULL;
 ";
 
 /// Every migration, oldest first.

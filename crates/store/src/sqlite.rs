@@ -107,12 +107,18 @@ impl SqliteStore {
             .map_err(self.sql("read the schema version"))
     }
 
-    /// The default moment for views: the newest `observed_at` of any
-    /// batch, or `None` for an empty store.
+    /// The default moment for views: the newest `observed_at` of the
+    /// batches that carry DNS observations (zone files, passive DNS,
+    /// collection), else of any batch; `None` for an empty store.
+    ///
+    /// Reference data (ASN tables, labels, registrations) is usually
+    /// loaded long after the traffic it explains: letting its load date
+    /// decide would put last year's passive DNS out of every view.
     pub fn default_as_of(&self) -> Result<Option<i64>, StoreError> {
-        self.conn
-            .query_row("SELECT max(observed_at) FROM batches", [], |row| row.get(0))
-            .map_err(self.sql("find the newest batch"))
+        let sql = "SELECT coalesce(
+                       (SELECT max(observed_at) FROM batches WHERE kind IN ('zone', 'pdns', 'active')),
+                       (SELECT max(observed_at) FROM batches))";
+        self.conn.query_row(sql, [], |row| row.get(0)).map_err(self.sql("find the newest batch"))
     }
 
     /// Connection settings. Page size and WAL mode are properties of the

@@ -26,8 +26,10 @@ use crate::sqlite::{SqliteStore, sql_error};
 #[derive(Debug)]
 #[must_use = "a batch is rolled back unless committed"]
 pub struct BatchWriter<'a> {
-    store: &'a SqliteStore,
+    pub(crate) store: &'a SqliteStore,
     upsert: Statement<'a>,
+    /// The insert of ASN segments, prepared on first use.
+    pub(crate) segment_insert: Option<Statement<'a>>,
     pending: Pending,
     id: i64,
     added: u64,
@@ -64,7 +66,15 @@ impl<'a> BatchWriter<'a> {
         bind_constants(&mut upsert, meta, id).map_err(store.sql("prepare the upsert"))?;
 
         let pending = Pending::default();
-        Ok(BatchWriter { store, upsert, pending, id, added: 0, finished: false })
+        Ok(BatchWriter {
+            store,
+            upsert,
+            segment_insert: None,
+            pending,
+            id,
+            added: 0,
+            finished: false,
+        })
     }
 
     /// The batch's id in the ledger.

@@ -119,3 +119,44 @@ fn a_file_that_is_not_a_store_is_refused() {
     assert!(matches!(err, StoreError::Open { .. }), "{err}");
     assert!(err.to_string().contains("notes.txt"), "{err}");
 }
+
+/// The schema of version 1, as nshunt wrote it before the enrichment
+/// sources: a store from then must migrate with its data.
+const V1_SCHEMA: &str = "
+CREATE TABLE batches (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, zone TEXT,
+    file_name TEXT NOT NULL, content_hash TEXT NOT NULL UNIQUE, observed_at INTEGER NOT NULL,
+    ingested_at INTEGER NOT NULL, records INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX batches_by_zone ON batches (kind, zone, observed_at);
+CREATE TABLE observations (id INTEGER PRIMARY KEY, source TEXT NOT NULL, zone TEXT,
+    name TEXT NOT NULL, rrtype INTEGER NOT NULL, rdata TEXT NOT NULL, ttl INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, count INTEGER NOT NULL,
+    ns_domain TEXT, delegation INTEGER NOT NULL DEFAULT 0, last_batch INTEGER NOT NULL) STRICT;
+CREATE UNIQUE INDEX observations_key
+    ON observations (name, rrtype, rdata, ttl, source, ifnull(zone, ''));
+CREATE INDEX observations_delegations ON observations (ns_domain, name) WHERE delegation = 1;
+INSERT INTO batches VALUES (1, 'zone', 'example', 'example.zone', 'h1', 1700000000, 1700000001, 3, 0, 99);
+INSERT INTO observations VALUES
+    (1, 'zone', 'example', 'shop.example', 2, 'ns1.hoster.net', 172800, 1700000000, 1700000000, 1, 'hoster.net', 1, 1),
+    (2, 'zone', 'example', 'shop.example', 1, '192.0.2.7', 3600, 1700000000, 1700000000, 1, NULL, 0, 1),
+    (3, 'zone', 'example', '7.2.0.192.in-addr.arpa', 12, '192-0-2-7.static.hoster.net.', 3600, 1700000000, 1700000000, 1, NULL, 0, 1);
+PRAGMA user_version = 1;
+";
+
+#[test]
+fn a_version_1_store_migrates_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    rusqlite::Connection::open(&path).unwrap().execute_batch(V1_SCHEMA).unwrap();
+
+    let store = SqliteStore::open(&path).unwrap();
+
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let view = store.domain_view("shop.example", 1_700_000_000).unwrap().unwrap();
+    assert_eq!(view.nameservers, ["ns1.hoster.net"]);
+    let address = &view.addresses[0];
+    assert_eq!(address.ip.to_string(), "192.0.2.7", "the address column is back-filled");
+    assert_eq!(address.ptr[0].pattern.as_deref(), Some("*.static.hoster.net"));
+    let ip_view = store.ip_view("192.0.2.7".parse().unwrap(), 1_700_000_000, 10).unwrap();
+    assert_eq!(ip_view.names[0].name, "shop.example");
+}

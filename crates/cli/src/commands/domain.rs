@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Result, anyhow};
 use nshunt_model::DomainName;
-use nshunt_store::DomainView;
+use nshunt_store::{DomainView, RecordView};
 
 use super::{Context, cli_name, finish};
 use crate::args::DomainArgs;
@@ -39,11 +39,19 @@ fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result
     writeln!(out, "first_seen    {}", format_moment(v.first_seen))?;
     writeln!(out, "last_seen     {}", format_moment(v.last_seen))?;
     if v.nameservers.is_empty() {
-        writeln!(out, "nameservers   none: not delegated at that moment")?;
+        writeln!(out, "nameservers   none seen at that moment")?;
     } else {
         writeln!(out, "nameservers   {}", v.nameservers.join(" "))?;
     }
 
+    if !v.nsdomaininfo.is_empty() {
+        write_ns_domains(out, v)?;
+    }
+    write_records(out, v)?;
+    write_addresses(out, v)
+}
+
+fn write_ns_domains(out: &mut impl Write, v: &DomainView) -> Result<()> {
     writeln!(out, "\nname-server domains")?;
     let mut table = Table::new(&["ns_domain", "num_domains", "ns_avg_ttl", "delegation_avg_ttl"])
         .right_align(&[1, 3]);
@@ -59,21 +67,64 @@ fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result
     for reason in reasons {
         writeln!(out, "  ns_avg_ttl n/a: {reason}")?;
     }
+    Ok(())
+}
 
+fn write_records(out: &mut impl Write, v: &DomainView) -> Result<()> {
     if !v.records.is_empty() {
         writeln!(out, "\nrecords")?;
         let mut table = Table::new(&["type", "ttl", "data", "source"]).right_align(&[1]);
-        for r in &v.records {
+        for group in v.records.chunk_by(same_record) {
+            let r = &group[0];
             let source =
                 r.zone.as_ref().map_or_else(|| r.source.clone(), |z| format!("{} {z}", r.source));
+            table.row(vec![r.rrtype.to_string(), ttl_range(group), r.rdata.clone(), source]);
+        }
+        table.write(out, "  ")?;
+    }
+    Ok(())
+}
+
+fn write_addresses(out: &mut impl Write, v: &DomainView) -> Result<()> {
+    if !v.addresses.is_empty() {
+        writeln!(out, "\naddresses")?;
+        let header = ["ip", "ttl", "asn", "as holder", "subnet", "ptr", "ptr pattern"];
+        let mut table = Table::new(&header).right_align(&[1]);
+        for a in &v.addresses {
+            let ttl = match (a.ttl_min, a.ttl_max) {
+                (Some(min), Some(max)) if min < max => format!("{min}-{max}"),
+                (_, Some(max)) => max.to_string(),
+                _ => "-".to_owned(),
+            };
+            let asn = a.asn.as_ref();
+            let ptr = a.ptr.first();
             table.row(vec![
-                r.rrtype.to_string(),
-                r.ttl.map_or_else(|| "-".to_owned(), |t| t.to_string()),
-                r.rdata.clone(),
-                source,
+                a.ip.to_string(),
+                ttl,
+                asn.map_or_else(|| "-".to_owned(), |h| format!("AS{}", h.asn)),
+                asn.and_then(|h| h.holder.clone()).unwrap_or_else(|| "-".to_owned()),
+                a.subnet.clone(),
+                ptr.map_or_else(|| "-".to_owned(), |p| p.name.clone()),
+                ptr.and_then(|p| p.pattern.clone()).unwrap_or_else(|| "-".to_owned()),
             ]);
         }
         table.write(out, "  ")?;
     }
     Ok(())
+}
+
+/// One record seen with several TTLs (a resolver's cache counts them
+/// down) is one line of text; JSON keeps every observation.
+fn same_record(a: &RecordView, b: &RecordView) -> bool {
+    (a.rrtype, &a.rdata, &a.source, &a.zone) == (b.rrtype, &b.rdata, &b.source, &b.zone)
+}
+
+/// `300`, `12-300`, or `-` when no source said.
+fn ttl_range(group: &[RecordView]) -> String {
+    let ttls = group.iter().filter_map(|r| r.ttl);
+    match (ttls.clone().min(), ttls.max()) {
+        (Some(min), Some(max)) if min < max => format!("{min}-{max}"),
+        (_, Some(max)) => max.to_string(),
+        _ => "-".to_owned(),
+    }
 }

@@ -2,9 +2,15 @@
 //! writes it in the format asked for.
 
 mod domain;
+mod export_cof;
 pub(crate) mod files;
+mod ingest_asn;
+mod ingest_labels;
+mod ingest_pdns;
+mod ingest_registration;
 mod ingest_zone;
 mod nameserver;
+mod network;
 mod store_info;
 mod zone_stats;
 
@@ -15,7 +21,9 @@ use anyhow::{Context as _, Result};
 use nshunt_model::{DomainName, Section};
 use nshunt_store::SqliteStore;
 
-use crate::args::{Cli, Command, Global, IngestCommand, StoreCommand, ZoneCommand, ZoneInputArgs};
+use crate::args::{
+    Cli, Command, ExportCommand, Global, IngestCommand, StoreCommand, ZoneCommand, ZoneInputArgs,
+};
 use crate::time::parse_moment;
 
 /// Runs the command `cli` names.
@@ -27,6 +35,19 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(&ctx, &args),
         Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(&ctx, &args),
+        Command::Ingest(IngestCommand::Pdns(args)) => ingest_pdns::run(&ctx, &args),
+        Command::Ingest(IngestCommand::Asn(args)) => ingest_asn::run(&ctx, &args),
+        Command::Ingest(IngestCommand::Labels(args)) => ingest_labels::run(&ctx, &args),
+        Command::Ingest(IngestCommand::Whois(args)) => {
+            ingest_registration::run(&ctx, &args, ingest_registration::Kind::Whois)
+        }
+        Command::Ingest(IngestCommand::Rdap(args)) => {
+            ingest_registration::run(&ctx, &args, ingest_registration::Kind::Rdap)
+        }
+        Command::Asn(args) => network::run_asn(&ctx, &args),
+        Command::Ip(args) => network::run_ip(&ctx, &args),
+        Command::Subnet(args) => network::run_subnet(&ctx, &args),
+        Command::Export(ExportCommand::Cof(args)) => export_cof::run(&ctx, &args),
         Command::Nameserver(args) => nameserver::run(&ctx, &args),
         Command::Domain(args) => domain::run(&ctx, &args),
         Command::Store(StoreCommand::Info) => store_info::run(&ctx),

@@ -71,5 +71,18 @@ fn write_text(out: &mut impl Write, info: &StoreInfo) -> Result<()> {
         types.row(vec![t.rrtype.to_string(), thousands(t.observations)]);
     }
     types.write(out, "  ")?;
+
+    writeln!(out, "\nregistrations")?;
+    let mut registrations =
+        Table::new(&["source", "status", "answers", "domains"]).right_align(&[2, 3]);
+    for r in &info.registrations {
+        registrations.row(vec![
+            r.source.clone(),
+            r.status.as_str().to_owned(),
+            thousands(r.registrations),
+            thousands(r.domains),
+        ]);
+    }
+    registrations.write(out, "  ")?;
     Ok(())
 }

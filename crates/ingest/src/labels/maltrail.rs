@@ -150,6 +150,21 @@ impl MaltrailReader {
         Ok(Self { jobs, current: None })
     }
 
+    /// The files [`open_trails`](Self::open_trails) reads under `root`,
+    /// in reading order (for hashing an input before reading it). A
+    /// missing severity folder is left out here; reading reports it.
+    pub fn trail_files(root: &Path) -> Result<Vec<PathBuf>, LabelError> {
+        let root = trail_root(root)?;
+        let mut files = Vec::new();
+        for (folder, _) in TRAIL_FOLDERS {
+            let folder = root.join(folder);
+            if folder.is_dir() {
+                files.extend(trail_files(&folder)?);
+            }
+        }
+        Ok(files)
+    }
+
     /// Reads one trail file with the given severity; the family is the
     /// file name.
     pub fn open_file(path: &Path, severity: Severity) -> Self {

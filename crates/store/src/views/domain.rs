@@ -1,6 +1,8 @@
 //! The domain view: a name's name servers, their name-server domains'
 //! figures, and its other records.
 
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::LazyLock;
 
 use nshunt_model::RrType;
@@ -8,6 +10,8 @@ use rusqlite::named_params;
 use serde::Serialize;
 use tracing::debug;
 
+use super::network::{PtrView, home_subnet};
+use crate::asn::AsnHitView;
 use crate::current::{SIGHTING_WINDOW_SECS, current, seen_until};
 use crate::error::StoreError;
 use crate::sqlite::SqliteStore;
@@ -53,6 +57,38 @@ pub struct DomainView {
     /// The name's other current records (every type but NS), sorted by
     /// type, data, TTL, source and zone.
     pub records: Vec<RecordView>,
+    /// The addresses of its current A and AAAA records, each with its
+    /// AS, subnet and PTR names, sorted by address.
+    pub addresses: Vec<AddressView>,
+}
+
+/// One address of a domain, enriched.
+///
+/// JSON: `{"ip": "192.0.2.1", "rrtype": "A", "ttl_min": 240, "ttl_max":
+/// 300, "sources":
+/// ["pdns"], "asn": {"asn": 64500, "holder": "…", …} | null, "subnet":
+/// "192.0.2.0/24", "ptr": [{"name": "…", "pattern": "…", …}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddressView {
+    /// The address.
+    pub ip: IpAddr,
+    /// `A` or `AAAA`.
+    pub rrtype: RrType,
+    /// The smallest TTL its records carried (child-side; resolver
+    /// caches count TTLs down, so passive DNS sees a range), `null`
+    /// when no source said.
+    pub ttl_min: Option<u32>,
+    /// The largest TTL its records carried: the closest to the TTL the
+    /// authoritative server gives.
+    pub ttl_max: Option<u32>,
+    /// The sources that saw it, sorted.
+    pub sources: Vec<String>,
+    /// Its AS, `null` when no ASN table holds it.
+    pub asn: Option<AsnHitView>,
+    /// Its /24 (IPv4) or /48 (IPv6).
+    pub subnet: String,
+    /// Its PTR names.
+    pub ptr: Vec<PtrView>,
 }
 
 /// The figures of one name-server domain, as shown in a domain view.
@@ -141,6 +177,7 @@ impl SqliteStore {
         let (nameservers, ns_domains) = self.nameservers(domain, as_of)?;
         let nsdomaininfo = self.ns_domain_infos(&ns_domains, as_of)?;
         let records = self.records(domain, as_of)?;
+        let addresses = self.enriched_addresses(&records, as_of)?;
         debug!(domain, as_of, nameservers = nameservers.len(), "domain view");
 
         Ok(Some(DomainView {
@@ -151,6 +188,7 @@ impl SqliteStore {
             nameservers,
             nsdomaininfo,
             records,
+            addresses,
         }))
     }
 
@@ -205,6 +243,43 @@ impl SqliteStore {
                 })
             })
             .collect()
+    }
+
+    /// The A and AAAA records' addresses, each once, enriched.
+    fn enriched_addresses(
+        &self,
+        records: &[RecordView],
+        as_of: i64,
+    ) -> Result<Vec<AddressView>, StoreError> {
+        let mut by_ip: BTreeMap<IpAddr, AddressView> = BTreeMap::new();
+        for record in records.iter().filter(|r| matches!(r.rrtype, RrType::A | RrType::AAAA)) {
+            let Ok(ip) = record.rdata.parse::<IpAddr>() else { continue };
+            let entry = by_ip.entry(ip).or_insert_with(|| AddressView {
+                ip,
+                rrtype: record.rrtype,
+                ttl_min: None,
+                ttl_max: None,
+                sources: Vec::new(),
+                asn: None,
+                subnet: home_subnet(ip).0,
+                ptr: Vec::new(),
+            });
+            entry.ttl_min = match (entry.ttl_min, record.ttl) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            entry.ttl_max = entry.ttl_max.max(record.ttl);
+            entry.sources.push(record.source.clone());
+        }
+
+        let mut addresses: Vec<AddressView> = by_ip.into_values().collect();
+        for address in &mut addresses {
+            address.sources.sort();
+            address.sources.dedup();
+            address.asn = self.asn_of(address.ip, as_of)?;
+            address.ptr = self.ptr_names(address.ip, as_of)?;
+        }
+        Ok(addresses)
     }
 
     fn records(&self, name: &str, as_of: i64) -> Result<Vec<RecordView>, StoreError> {

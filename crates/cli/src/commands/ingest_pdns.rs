@@ -1,0 +1,271 @@
+//! `nshunt ingest pdns`: passive DNS into the store, one batch per
+//! file.
+//!
+//! Every answer becomes an observation of source `pdns` with its own
+//! first and last sighting and count, merged with what the store
+//! already has (the TTL is part of the key, so a TTL change is
+//! history). The batch's moment is its newest sighting, so `--as-of`
+//! defaults to the end of the traffic, not to the day it was loaded.
+//! The answers' TTLs are child-side TTLs: they fill `ns_avg_ttl`.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use nshunt_ingest::input;
+use nshunt_ingest::pdns::{PdnsError, PdnsFormat, PdnsObservation, PdnsReader};
+use nshunt_model::{RrType, Section, psl};
+use nshunt_store::{
+    BatchMeta, BatchStart, BatchSummary, NewObservation, SOURCE_PDNS, Sighting, SqliteStore,
+};
+use serde::Serialize;
+
+use super::files::{display_path, hash_content, modified_time};
+use super::ingest_zone::ns_domain_of;
+use super::{Context, finish};
+use crate::args::IngestPdnsArgs;
+use crate::output::{self, Format, thousands};
+use crate::progress::Reporter;
+use crate::time::format_moment;
+
+/// What happened to one file (a stable JSON contract).
+#[derive(Debug, Serialize)]
+struct FileOutcome {
+    file: String,
+    /// `ingested` or `duplicate`.
+    status: &'static str,
+    batch_id: i64,
+    format: &'static str,
+    /// The newest sighting (the batch's moment).
+    observed_at: i64,
+    /// Records examined (COF objects, Zeek rows, EVE events).
+    records: u64,
+    /// Observations stored (before merging repeats).
+    observations: u64,
+    /// Bad records and answers, reported and skipped.
+    skipped: u64,
+    /// Records with nothing to observe (failed queries, other events).
+    not_answers: u64,
+    bytes: u64,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct Outcome {
+    store: String,
+    files: Vec<FileOutcome>,
+}
+
+pub fn run(ctx: &Context, args: &IngestPdnsArgs) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let mut outcome = Outcome { store: store.path().display().to_string(), files: Vec::new() };
+
+    for path in &args.files {
+        match ingest_file(ctx, args, &mut store, path) {
+            Ok(file) => outcome.files.push(file),
+            Err(error) => {
+                write(ctx, &outcome)?;
+                return Err(error);
+            }
+        }
+    }
+    write(ctx, &outcome)
+}
+
+fn ingest_file(
+    ctx: &Context,
+    args: &IngestPdnsArgs,
+    store: &mut SqliteStore,
+    path: &Path,
+) -> Result<FileOutcome> {
+    let started = Instant::now();
+    let shown = display_path(path);
+    let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {shown}"))?;
+    if !metadata.is_file() {
+        bail!("{shown} is not a regular file: write it to a file first");
+    }
+    let format = format_of(args, path)?;
+    let hash = hash_content(path)?;
+
+    let meta =
+        BatchMeta::input(SOURCE_PDNS, args.source.as_deref(), &shown, &hash, modified_time(path)?);
+    let mut outcome = FileOutcome {
+        file: shown.clone(),
+        status: "ingested",
+        batch_id: 0,
+        format: format.name(),
+        observed_at: meta.observed_at,
+        records: 0,
+        observations: 0,
+        skipped: 0,
+        not_answers: 0,
+        bytes: metadata.len(),
+        seconds: 0.0,
+    };
+
+    let mut writer = match store.begin_batch(meta)? {
+        BatchStart::Duplicate(batch) => {
+            outcome.status = "duplicate";
+            outcome.batch_id = batch.id;
+            outcome.observed_at = batch.observed_at;
+            outcome.observations = batch.records;
+            outcome.skipped = batch.skipped;
+            return Ok(outcome);
+        }
+        BatchStart::New(writer) => writer,
+    };
+
+    let input = input::open(path)?;
+    let counter = input.bytes_read_counter();
+    let mut reader = PdnsReader::from_reader(path.to_owned(), input.into_reader(), format);
+    let mut progress = Reporter::new(ctx.global.progress, ctx.global.quiet, &shown, outcome.bytes);
+    let mut newest: Option<i64> = None;
+    let mut rows = Rows::default();
+
+    for item in reader.by_ref() {
+        let observation = match item {
+            Ok(observation) => observation,
+            Err(error) => {
+                bad_record(ctx, args, &error)?;
+                continue;
+            }
+        };
+
+        writer.add(&rows.observation(&observation))?;
+        newest = newest.max(Some(observation.time_last));
+        outcome.observations += 1;
+        if outcome.observations % 4096 == 0 {
+            progress.update(counter.load(Ordering::Relaxed), outcome.observations);
+        }
+    }
+    progress.finish();
+
+    let stats = reader.stats();
+    outcome.records = stats.records;
+    outcome.skipped = stats.errors + stats.skipped_answers;
+    outcome.not_answers = stats.skipped_records;
+    if outcome.observations == 0 && stats.errors > 0 {
+        bail!(
+            "no answer of {shown} could be read ({} bad): is it {}?",
+            stats.errors,
+            format.name()
+        );
+    }
+
+    let summary = BatchSummary {
+        records: outcome.observations,
+        skipped: outcome.skipped,
+        bytes: outcome.bytes,
+        observed_at: newest,
+    };
+    let batch = writer.commit(summary)?;
+    outcome.batch_id = batch.id;
+    outcome.observed_at = batch.observed_at;
+    outcome.seconds = started.elapsed().as_secs_f64();
+    tracing::debug!(file = %shown, observations = outcome.observations, "batch committed");
+    Ok(outcome)
+}
+
+/// `--input-format`, or the format the first line shows.
+fn format_of(args: &IngestPdnsArgs, path: &Path) -> Result<PdnsFormat> {
+    if let Some(name) = &args.input_format {
+        return name.parse().map_err(anyhow::Error::msg);
+    }
+
+    let mut input = input::open(path)?;
+    let mut first = Vec::new();
+    while first.iter().all(u8::is_ascii_whitespace) {
+        first.clear();
+        let read = input.read_until(b'\n', &mut first);
+        if read.with_context(|| format!("cannot read {}", path.display()))? == 0 {
+            break;
+        }
+    }
+    PdnsFormat::detect(&first).with_context(|| {
+        format!(
+            "{}: cannot tell the passive-DNS format from the first line; \
+             pass --input-format cof|zeek|zeek-json|eve",
+            path.display()
+        )
+    })
+}
+
+/// A bad record: fatal ones and `--strict` stop the file (the batch
+/// rolls back); others are reported and skipped.
+fn bad_record(ctx: &Context, args: &IngestPdnsArgs, error: &PdnsError) -> Result<()> {
+    if error.is_fatal() {
+        bail!("{error}\nthe input is unusable; nothing of it was stored");
+    }
+    if args.strict {
+        bail!("{error}\nbad record under --strict; nothing of this file was stored");
+    }
+    if !ctx.global.quiet {
+        crate::diag!("warning: skipped {error}");
+    }
+    Ok(())
+}
+
+/// Turns passive-DNS observations into store rows, caching the
+/// name-server domain of each NS target.
+#[derive(Default)]
+struct Rows {
+    ns_domains: std::collections::HashMap<String, Option<String>>,
+    ns_domain: Option<String>,
+}
+
+impl Rows {
+    fn observation<'a>(&'a mut self, o: &'a PdnsObservation) -> NewObservation<'a> {
+        let is_ns = o.rrtype == RrType::NS;
+        self.ns_domain = None;
+        if is_ns {
+            let cached = self.ns_domains.entry(o.rdata.clone());
+            self.ns_domain =
+                cached.or_insert_with(|| ns_domain_of(&o.rdata, Section::Icann)).clone();
+        }
+
+        NewObservation {
+            name: o.rrname.as_str(),
+            rrtype: o.rrtype.0,
+            rdata: &o.rdata,
+            ttl: o.ttl,
+            ns_domain: self.ns_domain.as_deref(),
+            // An NS set seen for a name below a public suffix delegates it.
+            delegation: is_ns
+                && psl::embedded().registered_domain(&o.rrname, Section::Icann).is_some(),
+            seen: Some(Sighting { first: o.time_first, last: o.time_last, count: o.count.max(1) }),
+        }
+    }
+}
+
+fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            for f in &outcome.files {
+                writeln!(
+                    out,
+                    "{}: {} as batch {} ({}, newest sighting {}): {} observations, {} skipped, \
+                     {} without answer, {:.1}s",
+                    f.file,
+                    f.status,
+                    f.batch_id,
+                    f.format,
+                    format_moment(f.observed_at),
+                    thousands(f.observations),
+                    thousands(f.skipped),
+                    thousands(f.not_answers),
+                    f.seconds
+                )?;
+            }
+        }
+        Format::Json => output::write_json(&mut out, &output::to_json(outcome)?, Format::Json)?,
+        Format::Ndjson => {
+            let rows: Vec<_> =
+                outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
+            output::write_ndjson_rows(&mut out, &rows)?;
+        }
+    }
+    finish(out)
+}

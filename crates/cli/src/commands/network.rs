@@ -1,0 +1,170 @@
+//! `nshunt asn`, `nshunt ip`, `nshunt subnet`: the network entity
+//! views, with the names hosted there.
+
+use std::io::Write;
+use std::net::IpAddr;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use nshunt_store::{AsnHitView, HostedName, PtrView};
+
+use super::{Context, finish};
+use crate::args::{AsnArgs, IpArgs, SubnetArgs};
+use crate::output::{self, Format, Table, thousands};
+use crate::time::format_moment;
+
+pub fn run_asn(ctx: &Context, args: &AsnArgs) -> Result<()> {
+    let asn = parse_asn(&args.asn)?;
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let view = store.asn_view(asn, as_of, args.limit)?.ok_or_else(|| {
+        anyhow!("AS{asn} is in no ASN table of the store: ingest one (nshunt ingest asn FILE)")
+    })?;
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            writeln!(out, "asn         AS{}   (as of {})", view.asn, format_moment(view.as_of))?;
+            writeln!(out, "holder      {}", view.holder.as_deref().unwrap_or("-"))?;
+            writeln!(out, "tables      {}", view.sources.join(" "))?;
+            writeln!(out, "ranges      {}", thousands(view.ranges))?;
+            writeln!(out, "addresses   {} hosting names", thousands(view.addresses))?;
+            writeln!(out, "names       {}", thousands(view.names))?;
+            write_hosted(&mut out, &view.hosted, view.names)?;
+        }
+        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+    }
+    finish(out)
+}
+
+pub fn run_ip(ctx: &Context, args: &IpArgs) -> Result<()> {
+    let ip = parse_ip(&args.ip)?;
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let view = store.ip_view(ip, as_of, args.limit)?;
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            writeln!(out, "ip          {}   (as of {})", view.ip, format_moment(view.as_of))?;
+            write_asn(&mut out, view.asn.as_ref())?;
+            writeln!(out, "subnet      {} ({} names)", view.subnet, thousands(view.subnet_names))?;
+            write_ptr(&mut out, &view.ptr)?;
+            write_hosted(&mut out, &view.names, view.names.len() as u64)?;
+        }
+        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+    }
+    finish(out)
+}
+
+pub fn run_subnet(ctx: &Context, args: &SubnetArgs) -> Result<()> {
+    let (ip, len) = parse_cidr(&args.cidr)?;
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let view = store.subnet_view(ip, len, as_of, args.limit)?;
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            writeln!(out, "subnet      {}   (as of {})", view.cidr, format_moment(view.as_of))?;
+            write_asn(&mut out, view.asn.as_ref())?;
+            writeln!(out, "addresses   {} hosting names", thousands(view.addresses))?;
+            writeln!(out, "names       {}", thousands(view.names))?;
+            write_hosted(&mut out, &view.hosted, view.names)?;
+        }
+        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+    }
+    finish(out)
+}
+
+/// `13335`, `AS13335` or `as13335`; 32-bit numbers.
+pub fn parse_asn(text: &str) -> Result<u32> {
+    let digits = text.strip_prefix("AS").or_else(|| text.strip_prefix("as")).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("{text:?} is not an AS number: give 13335 or AS13335");
+    }
+    digits.parse().with_context(|| format!("{text:?} is not a 32-bit AS number"))
+}
+
+fn parse_ip(text: &str) -> Result<IpAddr> {
+    text.trim().parse().with_context(|| format!("{text:?} is not an IPv4 or IPv6 address"))
+}
+
+/// `address/length`; the length must fit the family.
+fn parse_cidr(text: &str) -> Result<(IpAddr, u8)> {
+    let (addr, len) = text
+        .split_once('/')
+        .with_context(|| format!("{text:?} is not a network: give address/length"))?;
+    let ip = parse_ip(addr)?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let len: u8 = len
+        .parse()
+        .ok()
+        .filter(|&l| l <= max)
+        .with_context(|| format!("{text:?}: the length must be 0 to {max}"))?;
+    Ok((ip, len))
+}
+
+pub fn write_asn(out: &mut impl Write, asn: Option<&AsnHitView>) -> Result<()> {
+    let Some(hit) = asn else {
+        writeln!(out, "asn         unknown (no ASN table holds it)")?;
+        return Ok(());
+    };
+    let after = if hit.after_as_of { ", a table newer than as-of" } else { "" };
+    writeln!(
+        out,
+        "asn         AS{} {}   ({} from table {}{after})",
+        hit.asn,
+        hit.holder.as_deref().unwrap_or("-"),
+        hit.range,
+        hit.source.as_deref().unwrap_or("-"),
+    )?;
+    Ok(())
+}
+
+fn write_ptr(out: &mut impl Write, ptr: &[PtrView]) -> Result<()> {
+    if ptr.is_empty() {
+        writeln!(out, "ptr         none seen")?;
+    }
+    for p in ptr {
+        let pattern = p.pattern.as_deref().map(|p| format!("   pattern {p}")).unwrap_or_default();
+        writeln!(out, "ptr         {}{pattern}", p.name)?;
+    }
+    Ok(())
+}
+
+fn write_hosted(out: &mut impl Write, hosted: &[HostedName], total: u64) -> Result<()> {
+    if hosted.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nhosted names ({} of {})", hosted.len(), thousands(total))?;
+    let mut table = Table::new(&["name", "ip", "ttl", "sources", "last_seen"]).right_align(&[2]);
+    for h in hosted {
+        table.row(vec![
+            h.name.clone(),
+            h.ip.to_string(),
+            h.ttl.map_or_else(|| "-".to_owned(), |t| t.to_string()),
+            h.sources.clone(),
+            format_moment(h.last_seen),
+        ]);
+    }
+    table.write(out, "  ")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asn_and_cidr_arguments() {
+        assert_eq!(parse_asn("AS13335").unwrap(), 13335);
+        assert_eq!(parse_asn("4200000000").unwrap(), 4_200_000_000);
+        for bad in ["", "AS", "AS-1", "13335x", "99999999999"] {
+            assert!(parse_asn(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_cidr("10.1.2.3/8").unwrap().1, 8);
+        for bad in ["10.0.0.0", "10.0.0.0/33", "::/129", "x/8", "10.0.0.0/-1"] {
+            assert!(parse_cidr(bad).is_err(), "{bad}");
+        }
+    }
+}

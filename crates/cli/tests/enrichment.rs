@@ -1,0 +1,223 @@
+//! Passive DNS and IP-to-ASN tables through the binary: the real Zeek
+//! log and ASN table, COF round trips, the network views and bad input.
+
+mod common;
+
+use std::io::Write;
+
+use common::{Env, shared_data};
+use serde_json::Value;
+
+fn zeek(name: &str) -> String {
+    shared_data().join("zeek").join(name).to_str().unwrap().to_owned()
+}
+
+fn write(env: &Env, name: &str, text: &str) -> String {
+    let path = env.path(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// `nshunt export cof` output, for comparing stores.
+fn export(env: &Env) -> String {
+    env.ok(&["export", "cof"])
+}
+
+#[test]
+fn zeek_tsv_and_json_give_the_same_observations() {
+    let (tsv, json) = (Env::new(), Env::new());
+
+    let a = tsv.json(&["ingest", "pdns", &zeek("dns.log.gz")]);
+    let b = json.json(&["ingest", "pdns", &zeek("dns.json.gz")]);
+
+    assert_eq!(a["files"][0]["format"], "zeek", "{a}");
+    assert_eq!(b["files"][0]["format"], "zeek-json", "{b}");
+    assert_eq!(a["files"][0]["observations"], b["files"][0]["observations"]);
+    let exported = export(&tsv);
+    assert!(exported.lines().count() > 10_000, "{} lines", exported.lines().count());
+    assert_eq!(exported, export(&json), "the two formats must store the same observations");
+}
+
+#[test]
+fn zeek_names_show_addresses_ttls_and_as_holders_from_the_real_table() {
+    let env = Env::new();
+    env.ok(&["ingest", "pdns", &zeek("dns.log.gz")]);
+    let asn = shared_data().join("asn");
+    let tables = [asn.join("asn-ipv4.csv"), asn.join("asn-ipv6.csv")];
+    let tables: Vec<&str> = tables.iter().map(|p| p.to_str().unwrap()).collect();
+    let ingested = env.json(&[&["ingest", "asn"][..], &tables].concat());
+    assert_eq!(ingested["files"][0]["source"], "asn-ipv4", "{ingested}");
+
+    let view = env.json(&["domain", "www.google.com"]);
+
+    // The log's newest sighting is the default moment, not the day the
+    // table was loaded.
+    assert_eq!(view["as_of"], "2018-03-24T17:36:29Z", "{view}");
+    let address = view["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["ip"] == "172.217.11.68")
+        .unwrap_or_else(|| panic!("{view}"));
+    assert_eq!(address["asn"]["asn"], 15169);
+    assert_eq!(address["asn"]["holder"], "Google LLC");
+    assert_eq!(address["subnet"], "172.217.11.0/24");
+    assert_eq!(address["ttl_max"], 299, "child-side TTLs from the answers");
+    assert_eq!(address["ptr"][0]["name"], "lax17s34-in-f4.1e100.net");
+
+    let text = env.ok(&["domain", "www.google.com"]);
+    assert!(text.contains("AS15169") && text.contains("Google LLC"), "{text}");
+
+    let ip = env.json(&["ip", "172.217.11.68"]);
+    assert_eq!(ip["names"][0]["name"], "www.google.com", "{ip}");
+    let asn = env.json(&["asn", "AS15169"]);
+    assert_eq!(asn["holder"], "Google LLC", "{asn}");
+    assert!(asn["names"].as_u64().unwrap() > 100, "{asn}");
+}
+
+const COF: &str = r#"{"rrname":"shop.example","rrtype":"A","rdata":"192.0.2.10","time_first":1700000000,"time_last":1700000500,"count":3,"ttl":300}
+{"rrname":"shop.example","rrtype":"NS","rdata":["ns1.hoster.example.","ns2.hoster.example"],"time_first":1700000000,"time_last":1700000000,"count":1}
+{"rrname":"10.2.0.192.in-addr.arpa","rrtype":"PTR","rdata":"192-0-2-10.static.hoster.example","time_first":1700000000,"time_last":1700000000,"count":1,"ttl":3600}
+{"rrname":"blog.example","rrtype":"A","rdata":"192.0.2.11","time_first":1700000100,"time_last":1700000100,"count":1}
+"#;
+
+const TABLE: &str = "192.0.2.0,192.0.2.255,64500,Hoster One\n\
+                     198.51.100.0,198.51.100.255,64501,Hoster Two\n";
+
+#[test]
+fn cof_round_trips_and_sightings_merge() {
+    let env = Env::new();
+    let file = write(&env, "a.jsonl", COF);
+    env.ok(&["ingest", "pdns", &file]);
+    let exported = export(&env);
+    assert_eq!(exported.lines().count(), 5, "{exported}");
+
+    // What was exported reads back into the same observations.
+    let again = Env::new();
+    let file = write(&again, "b.jsonl", &exported);
+    again.ok(&["ingest", "pdns", &file]);
+    assert_eq!(export(&again), exported);
+
+    // The same record later: first/last seen widen, counts add up.
+    let later = r#"{"rrname":"shop.example","rrtype":"A","rdata":"192.0.2.10","time_first":1700009000,"time_last":1700009999,"count":2,"ttl":300}"#;
+    let file = write(&env, "later.jsonl", later);
+    env.ok(&["ingest", "pdns", &file]);
+    let row: Value = export(&env)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["rrname"] == "shop.example" && r["rrtype"] == "A")
+        .unwrap();
+    assert_eq!(
+        (row["time_first"].as_i64(), row["time_last"].as_i64()),
+        (Some(1700000000), Some(1700009999))
+    );
+    assert_eq!(row["count"], 5);
+}
+
+#[test]
+fn network_views_and_ptr_patterns() {
+    let env = Env::new();
+    env.ok(&["ingest", "pdns", &write(&env, "p.jsonl", COF)]);
+    env.ok(&["ingest", "asn", "--source", "test", &write(&env, "t.csv", TABLE)]);
+
+    let view = env.json(&["domain", "shop.example"]);
+    let address = &view["addresses"][0];
+    assert_eq!(address["asn"]["holder"], "Hoster One", "{view}");
+    assert_eq!(address["ptr"][0]["pattern"], "*.static.hoster.example", "{view}");
+    assert_eq!(
+        view["nameservers"],
+        serde_json::json!(["ns1.hoster.example", "ns2.hoster.example"])
+    );
+
+    let subnet = env.json(&["subnet", "192.0.2.77/24"]);
+    assert_eq!(subnet["cidr"], "192.0.2.0/24");
+    assert_eq!((subnet["names"].as_u64(), subnet["addresses"].as_u64()), (Some(2), Some(2)));
+    let asn = env.json(&["asn", "64500"]);
+    assert_eq!(asn["names"], 2, "{asn}");
+    let empty = env.json(&["asn", "64501"]);
+    assert_eq!(empty["names"], 0, "{empty}");
+
+    let unknown = env.run(&["asn", "64999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    for bad in [["subnet", "192.0.2.0/33"], ["ip", "192.0.2.300"], ["asn", "ASx"]] {
+        let out = env.run(&bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!out.stderr.is_empty(), "{bad:?}");
+    }
+}
+
+#[test]
+fn child_side_ttls_fill_ns_avg_ttl() {
+    let env = Env::new();
+    let zone = "example. 86400 IN SOA ns.example. h.example. 2024010100 1 1 1 1\n\
+                shop.example. 172800 IN NS ns1.hoster.example.\n\
+                blog.example. 172800 IN NS ns1.hoster.example.\n";
+    env.ok(&["ingest", "zone", "--date", "2023-11-14", &write(&env, "example.zone", zone)]);
+    env.ok(&["ingest", "pdns", &write(&env, "p.jsonl", COF)]);
+
+    let view = env.json(&["domain", "shop.example", "--as-of", "2023-11-15"]);
+    let info = &view["nsdomaininfo"][0];
+    assert_eq!(info["ns_domain"], "hoster.example", "{view}");
+    assert_eq!(info["num_domains"], 2);
+    // shop.example has a TTL of 300; blog.example's answer had none.
+    assert_eq!(info["ns_avg_ttl"], 300.0, "{view}");
+    assert_eq!(info["delegation_avg_ttl"], 172800.0);
+}
+
+#[test]
+fn bad_passive_dns_is_reported_skipped_or_refused_and_loses_nothing() {
+    let env = Env::new();
+    env.ok(&["ingest", "pdns", &write(&env, "good.jsonl", COF)]);
+    let before = export(&env);
+
+    let bad = format!(
+        "{COF}{{\"rrname\":\"cut.example\",\"rrtype\":\"A\",\"rda\n{{\"rrname\":\"x.example\",\"rrtype\":\"A\",\"rdata\":\"999.1.1.1\",\"time_first\":1,\"time_last\":1,\"count\":1}}\n"
+    );
+    let file = write(&env, "bad.jsonl", &bad.replace("shop", "other"));
+
+    let strict = env.run(&["ingest", "pdns", "--strict", &file]);
+    assert_eq!(strict.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.contains("bad.jsonl:5"), "file and line: {stderr}");
+    assert_eq!(export(&env), before, "a refused batch stores nothing");
+
+    let lenient = env.run(&["ingest", "pdns", "--format", "json", &file]);
+    assert_eq!(lenient.status.code(), Some(0));
+    let outcome: Value = serde_json::from_slice(&lenient.stdout).unwrap();
+    assert_eq!(outcome["files"][0]["skipped"], 2, "{outcome}");
+    assert!(String::from_utf8_lossy(&lenient.stderr).contains("bad.jsonl:6"));
+
+    // A gzip stream cut short is unusable: exit 2, nothing stored.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(COF.replace("shop", "cut").repeat(50).as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let path = env.path("cut.jsonl.gz");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let snapshot = export(&env);
+    let cut = env.run(&["ingest", "pdns", "--input-format", "cof", path.to_str().unwrap()]);
+    assert_eq!(cut.status.code(), Some(2), "{}", String::from_utf8_lossy(&cut.stderr));
+    assert_eq!(export(&env), snapshot);
+}
+
+#[test]
+fn bad_asn_tables_are_reported_with_file_and_line() {
+    let env = Env::new();
+    let text = "192.0.2.0,192.0.2.255,64500,Hoster One\n\
+                192.0.3.0,192.0.3.255\n\
+                not-an-ip,192.0.4.255,64502,X\n\
+                198.51.100.0,198.51.100.255,64501,Hoster Two\n";
+    let file = write(&env, "bad.csv", text);
+
+    let strict = env.run(&["ingest", "asn", "--strict", &file]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("bad.csv:2"));
+    assert_eq!(env.json(&["store", "info"])["batches"].as_array().unwrap().len(), 0);
+
+    let outcome = env.json(&["ingest", "asn", &file]);
+    assert_eq!(
+        (outcome["files"][0]["rows"].as_u64(), outcome["files"][0]["skipped"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let ip = env.json(&["ip", "198.51.100.7"]);
+    assert_eq!(ip["asn"]["asn"], 64501, "{ip}");
+}

@@ -1,0 +1,167 @@
+//! Which stored labels concern a domain, its addresses and their
+//! autonomous systems.
+
+use std::net::IpAddr;
+
+use nshunt_model::{DomainName, Section, psl};
+
+use crate::address::network_keys;
+use crate::error::StoreError;
+use crate::labels::LabelKind;
+use crate::sqlite::SqliteStore;
+use crate::views::LabelView;
+
+/// The columns [`view`] reads, in order.
+const COLUMNS: &str = "value, kind, source, list, category, severity, listed_on, port, refs, \
+                       file, line, first_seen, last_seen";
+
+impl SqliteStore {
+    /// The labels of `domain`, of `ips` and of `asns` known at `as_of`
+    /// (first seen at or before it), the most specific first: the
+    /// domain, then each parent; each address, then its networks from
+    /// the longest prefix; then the AS numbers.
+    ///
+    /// Names match on label boundaries only: a `domain` label matches
+    /// its value and the names below it, down to but not including a
+    /// public suffix (a label `example.com` matches `www.example.com`,
+    /// never `notexample.com`; a label `com` only `com`); a `suffix`
+    /// label matches the names strictly below it. An empty `domain`
+    /// matches nothing.
+    pub fn labels_for(
+        &self,
+        domain: &str,
+        ips: &[IpAddr],
+        asns: &[u32],
+        as_of: i64,
+    ) -> Result<Vec<LabelView>, StoreError> {
+        let mut out = Vec::new();
+        if !domain.is_empty() {
+            let name = DomainName::parse(domain)
+                .map_err(|source| StoreError::BadName { name: domain.to_owned(), source })?;
+            for (value, kind) in name_keys(&name) {
+                out.extend(self.labels_by_value(&value, kind, as_of)?);
+            }
+        }
+
+        let mut seen_ips: Vec<IpAddr> = Vec::new();
+        for &ip in ips {
+            let ip = unmapped(ip);
+            if !seen_ips.contains(&ip) {
+                seen_ips.push(ip);
+                out.extend(self.labels_of_address(ip, as_of)?);
+            }
+        }
+
+        for asn in asns {
+            out.extend(self.labels_by_value(&format!("AS{asn}"), LabelKind::Asn, as_of)?);
+        }
+        Ok(out)
+    }
+
+    /// Labels with this value and kind.
+    fn labels_by_value(
+        &self,
+        value: &str,
+        kind: LabelKind,
+        as_of: i64,
+    ) -> Result<Vec<LabelView>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM labels WHERE value = ?1 AND kind = ?2 AND first_seen <= ?3 \
+             ORDER BY source, list, category"
+        );
+        self.rows("find labels", &sql, rusqlite::params![value, kind.as_str(), as_of], view)
+    }
+
+    /// Labels of the address and of every listed network holding it,
+    /// one probe per prefix length (listed networks are aligned, so
+    /// each is exactly one `(start, end)` pair).
+    fn labels_of_address(&self, ip: IpAddr, as_of: i64) -> Result<Vec<LabelView>, StoreError> {
+        let width: u8 = if ip.is_ipv4() { 32 } else { 128 };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM labels WHERE start = ?1 AND end = ?2 AND first_seen <= ?3 \
+             AND kind IN ('ip', 'cidr') ORDER BY kind DESC, source, list, category"
+        );
+
+        let mut out = Vec::new();
+        for length in (0..=width).rev() {
+            let (start, end) = network_keys(ip, length);
+            let params = rusqlite::params![&start[..], &end[..], as_of];
+            out.extend(self.rows("find labels by address", &sql, params, view)?);
+        }
+        Ok(out)
+    }
+}
+
+/// The (value, kind) pairs that concern `name`: `domain` for the name
+/// and its parents above the public suffix, `suffix` for every parent.
+fn name_keys(name: &DomainName) -> Vec<(String, LabelKind)> {
+    let suffix_labels = psl::embedded().suffix_labels(name, Section::Icann);
+    let count = name.label_count();
+
+    let mut keys = Vec::new();
+    for labels_left in (1..=count).rev() {
+        let value = name.suffix(labels_left).as_str().to_owned();
+        let itself = labels_left == count;
+        if itself || labels_left > suffix_labels {
+            keys.push((value.clone(), LabelKind::Domain));
+        }
+        if !itself {
+            keys.push((value, LabelKind::Suffix));
+        }
+    }
+    keys
+}
+
+/// IPv4-mapped IPv6 addresses are their IPv4 address.
+fn unmapped(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// Reads a row selected with [`COLUMNS`].
+fn view(row: &rusqlite::Row<'_>) -> rusqlite::Result<LabelView> {
+    let category: String = row.get(4)?;
+    let refs: Option<String> = row.get(8)?;
+    Ok(LabelView {
+        value: row.get(0)?,
+        kind: row.get(1)?,
+        source: row.get(2)?,
+        list: row.get(3)?,
+        category: (!category.is_empty()).then_some(category),
+        severity: row.get(5)?,
+        listed_on: row.get(6)?,
+        port: row.get(7)?,
+        references: refs.map(|r| r.lines().map(str::to_owned).collect()).unwrap_or_default(),
+        file: row.get(9)?,
+        line: row.get(10)?,
+        first_seen: row.get(11)?,
+        last_seen: row.get(12)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(name: &str) -> Vec<String> {
+        let name = DomainName::parse(name).unwrap();
+        name_keys(&name).into_iter().map(|(v, k)| format!("{k} {v}")).collect()
+    }
+
+    #[test]
+    fn names_match_down_to_the_public_suffix() {
+        assert_eq!(
+            keys("www.evil.co.uk"),
+            [
+                "domain www.evil.co.uk",
+                "domain evil.co.uk",
+                "suffix evil.co.uk",
+                "suffix co.uk",
+                "suffix uk"
+            ]
+        );
+        assert_eq!(keys("com"), ["domain com"]);
+    }
+}
