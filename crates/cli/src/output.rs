@@ -43,8 +43,17 @@ pub fn write_ndjson_rows<T: Serialize>(out: &mut impl Write, rows: &[T]) -> io::
 
 /// Keys whose integer values are moments (unix seconds) in the store's
 /// structs; nshunt's JSON writes them as RFC 3339 UTC text.
-const TIME_KEYS: &[&str] =
-    &["as_of", "first_seen", "last_seen", "observed_at", "ingested_at", "newest_observed_at"];
+const TIME_KEYS: &[&str] = &[
+    "as_of",
+    "first_seen",
+    "last_seen",
+    "observed_at",
+    "ingested_at",
+    "newest_observed_at",
+    "created",
+    "updated",
+    "expires",
+];
 
 /// Serialises `value`, writing every moment as RFC 3339 UTC text.
 pub fn to_json<T: Serialize>(value: &T) -> serde_json::Result<serde_json::Value> {

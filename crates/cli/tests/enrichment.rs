@@ -221,3 +221,46 @@ fn bad_asn_tables_are_reported_with_file_and_line() {
     let ip = env.json(&["ip", "198.51.100.7"]);
     assert_eq!(ip["asn"]["asn"], 64501, "{ip}");
 }
+
+#[test]
+fn the_domain_view_shows_registration_and_labels() {
+    let env = Env::new();
+    env.ok(&["ingest", "pdns", &write(&env, "p.jsonl", COF)]);
+    env.ok(&["ingest", "asn", "--source", "test", &write(&env, "t.csv", TABLE)]);
+    let whois = "Domain Name: SHOP.EXAMPLE\nRegistrar: Example Registrar, Inc.\n\
+                 Registrar IANA ID: 9999\nCreation Date: 2023-11-01T00:00:00Z\n\
+                 Registry Expiry Date: 2024-11-01T00:00:00Z\n\
+                 Registrant Organization: Privacy Protect, LLC\nRegistrant Country: US\n";
+    env.ok(&["ingest", "whois", "--date", "2023-11-14", &write(&env, "shop.example.txt", whois)]);
+    let list = "shop.example\n192.0.2.0/24\nnotshop.example\n";
+    let labels = write(&env, "list.txt", list);
+    env.ok(&[
+        "ingest",
+        "labels",
+        "--source",
+        "mylist",
+        "--input-format",
+        "list",
+        "--date",
+        "2023-11-16",
+        &labels,
+    ]);
+
+    let view = env.json(&["domain", "shop.example", "--as-of", "2023-11-17"]);
+
+    let registration = &view["registration"];
+    assert_eq!(registration["registrar"], "Example Registrar, Inc.", "{view}");
+    assert_eq!(registration["created"], "2023-11-01T00:00:00Z");
+    assert_eq!(registration["privacy"], true);
+    let labels: Vec<&str> =
+        view["labels"].as_array().unwrap().iter().map(|l| l["value"].as_str().unwrap()).collect();
+    assert_eq!(labels.len(), 2, "the name and its address's network, not a look-alike: {view}");
+    assert!(labels.contains(&"shop.example") && labels.contains(&"192.0.2.0/24"), "{view}");
+
+    // Labels listed after the moment asked for are not shown.
+    let before = env.json(&["domain", "shop.example", "--as-of", "2023-11-15"]);
+    assert_eq!(before["labels"], serde_json::json!([]), "{before}");
+
+    let text = env.ok(&["domain", "shop.example", "--as-of", "2023-11-17"]);
+    assert!(text.contains("Example Registrar, Inc.") && text.contains("mylist"), "{text}");
+}

@@ -231,7 +231,10 @@ fn json_field_names_are_the_contract() {
     assert_eq!(p["hosts"][0]["addresses"][0]["rrtype"], "A");
     assert_eq!(keys(&p["hosts"][0]), "addresses,host,num_domains");
     assert_eq!(keys(&p["delegation_ttl"]), "max,mean,min,records");
-    assert_eq!(keys(&v), "as_of,domain,first_seen,last_seen,nameservers,nsdomaininfo,records");
+    assert_eq!(
+        keys(&v),
+        "addresses,as_of,domain,first_seen,labels,last_seen,nameservers,nsdomaininfo,records,registration"
+    );
     assert_eq!(
         keys(&v["nsdomaininfo"][0]),
         "delegation_avg_ttl,ns_avg_ttl,ns_avg_ttl_domains,ns_avg_ttl_reason,ns_domain,num_domains"

@@ -48,7 +48,53 @@ fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result
         write_ns_domains(out, v)?;
     }
     write_records(out, v)?;
-    write_addresses(out, v)
+    write_addresses(out, v)?;
+    write_registration(out, v)?;
+    write_labels(out, v)
+}
+
+fn write_registration(out: &mut impl Write, v: &DomainView) -> Result<()> {
+    let Some(r) = &v.registration else {
+        return Ok(writeln!(out, "\nregistration  none ingested")?);
+    };
+    let date = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), format_moment);
+
+    writeln!(out, "\nregistration  {} ({}, {})", r.domain, r.source, format_moment(r.observed_at))?;
+    writeln!(out, "  status      {}", serde_json::to_value(r.status)?.as_str().unwrap_or("-"))?;
+    let iana = r.registrar_iana_id.map(|id| format!(" (IANA {id})")).unwrap_or_default();
+    writeln!(out, "  registrar   {}{iana}", r.registrar.as_deref().unwrap_or("-"))?;
+    writeln!(out, "  created     {}   expires {}", date(r.created), date(r.expires))?;
+    if let Some(who) = &r.registrant {
+        let mut parts: Vec<String> = who.organization.iter().cloned().collect();
+        parts.extend(who.street.iter().cloned());
+        parts.extend(
+            [&who.city, &who.state, &who.postcode, &who.country].into_iter().flatten().cloned(),
+        );
+        let privacy = if r.privacy { "   (privacy service)" } else { "" };
+        writeln!(out, "  registrant  {}{privacy}", parts.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_labels(out: &mut impl Write, v: &DomainView) -> Result<()> {
+    if v.labels.is_empty() {
+        return Ok(writeln!(out, "\nlabels        none")?);
+    }
+
+    writeln!(out, "\nlabels")?;
+    let mut table = Table::new(&["value", "kind", "list", "category", "source", "listed_on"]);
+    for l in &v.labels {
+        table.row(vec![
+            l.value.clone(),
+            l.kind.clone(),
+            l.list.clone(),
+            l.category.clone().unwrap_or_else(|| "-".to_owned()),
+            l.source.clone(),
+            l.listed_on.clone().unwrap_or_else(|| format_moment(l.first_seen)),
+        ]);
+    }
+    table.write(out, "  ")?;
+    Ok(())
 }
 
 fn write_ns_domains(out: &mut impl Write, v: &DomainView) -> Result<()> {

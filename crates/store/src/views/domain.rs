@@ -5,15 +5,17 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
-use nshunt_model::RrType;
+use nshunt_model::{DomainName, RrType, Section, psl};
 use rusqlite::named_params;
 use serde::Serialize;
 use tracing::debug;
 
+use super::label::LabelView;
 use super::network::{PtrView, home_subnet};
 use crate::asn::AsnHitView;
 use crate::current::{SIGHTING_WINDOW_SECS, current, seen_until};
 use crate::error::StoreError;
+use crate::registrations::RegistrationView;
 use crate::sqlite::SqliteStore;
 
 /// What the store knows about one name as of a moment.
@@ -60,6 +62,12 @@ pub struct DomainView {
     /// The addresses of its current A and AAAA records, each with its
     /// AS, subnet and PTR names, sorted by address.
     pub addresses: Vec<AddressView>,
+    /// Its current registration (WHOIS or RDAP), or its registered
+    /// domain's; `null` when none was ingested.
+    pub registration: Option<RegistrationView>,
+    /// Labels (block lists, allow lists, known infrastructure) that
+    /// match the name or a parent, one of its addresses or its AS.
+    pub labels: Vec<LabelView>,
 }
 
 /// One address of a domain, enriched.
@@ -178,6 +186,8 @@ impl SqliteStore {
         let nsdomaininfo = self.ns_domain_infos(&ns_domains, as_of)?;
         let records = self.records(domain, as_of)?;
         let addresses = self.enriched_addresses(&records, as_of)?;
+        let registration = self.registration_of(domain, as_of)?;
+        let labels = self.labels_of(domain, &addresses, as_of)?;
         debug!(domain, as_of, nameservers = nameservers.len(), "domain view");
 
         Ok(Some(DomainView {
@@ -189,6 +199,8 @@ impl SqliteStore {
             nsdomaininfo,
             records,
             addresses,
+            registration,
+            labels,
         }))
     }
 
@@ -243,6 +255,35 @@ impl SqliteStore {
                 })
             })
             .collect()
+    }
+
+    /// The registration of the name, else of its registered domain (ICANN
+    /// section of the Public Suffix List).
+    fn registration_of(
+        &self,
+        domain: &str,
+        as_of: i64,
+    ) -> Result<Option<RegistrationView>, StoreError> {
+        let registered = DomainName::parse(domain)
+            .ok()
+            .and_then(|name| psl::embedded().registered_domain(&name, Section::Icann));
+        let registered = registered.as_ref().map(DomainName::as_str);
+        self.registration_for_name(domain, registered, as_of)
+    }
+
+    /// Labels on the name (and its parents), its addresses and their ASes.
+    fn labels_of(
+        &self,
+        domain: &str,
+        addresses: &[AddressView],
+        as_of: i64,
+    ) -> Result<Vec<LabelView>, StoreError> {
+        let ips: Vec<IpAddr> = addresses.iter().map(|a| a.ip).collect();
+        let mut asns: Vec<u32> =
+            addresses.iter().filter_map(|a| a.asn.as_ref()).map(|h| h.asn).collect();
+        asns.sort_unstable();
+        asns.dedup();
+        self.labels_for(domain, &ips, &asns, as_of)
     }
 
     /// The A and AAAA records' addresses, each once, enriched.
