@@ -2,7 +2,8 @@
 # The main job on the real sample data in examples/data, with the
 # embedded store: ingest three root-zone snapshots and 80 real CZDS lines
 # of look-alike domains, then show the seed view of one look-alike and
-# the profile of its name server.
+# the profile of its name server; then a real Zeek dns.log as passive DNS
+# with an IP-to-ASN table, and the seed view of a name seen in it.
 #
 #   scripts/demo.sh [STORE]     # default: a fresh store in a temp folder
 set -euo pipefail
@@ -28,5 +29,12 @@ say "$nshunt" domain xn--microsoftonlne-hgc.com
 say "$nshunt" nameserver guzelhosting.com
 say "$nshunt" nameserver nic.fr --as-of 2019-11-02 --limit 5
 say "$nshunt" zone stats --top 10 examples/data/root.zone.2020-09-13
+
+# Passive DNS from a real Zeek log, with AS holders from a real table.
+work_pdns="$work/pdns.sqlite"
+say "$nshunt" --store "$work_pdns" ingest pdns examples/data/zeek-dns.log.gz
+say "$nshunt" --store "$work_pdns" ingest asn --source asn-sample examples/data/asn-sample.csv
+say "$nshunt" --store "$work_pdns" domain www.google.com
+say "$nshunt" --store "$work_pdns" asn AS15169 --limit 5
 echo
 echo "store: $NSHUNT_STORE"

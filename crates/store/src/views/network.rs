@@ -126,7 +126,8 @@ pub struct AsnView {
     pub ranges: u64,
     /// Distinct addresses currently hosting names in them.
     pub addresses: u64,
-    /// Distinct names currently hosted in them.
+    /// Distinct names currently hosted in them, per table and summed:
+    /// a name with addresses in an IPv4 and an IPv6 table counts twice.
     pub names: u64,
     /// One page of hosted (name, address) pairs.
     pub hosted: Vec<HostedName>,
@@ -165,7 +166,34 @@ static PTR_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-const ASN_SEGMENTS_SQL: &str = "SELECT start, end, holder FROM asn_segments WHERE asn = :asn AND batch_id = :batch ORDER BY start";
+/// An AS's segments in one table: how many, and the holder's name.
+const ASN_SEGMENTS_SQL: &str = "SELECT count(*), max(holder) FROM asn_segments
+                                WHERE asn = :asn AND batch_id = :batch";
+
+/// Names hosted in an AS's segments of one table: each segment probes
+/// the address index, and a name in several segments counts once.
+static ASN_COUNTS_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT count(DISTINCT o.ip), count(DISTINCT o.name)
+         FROM asn_segments AS s JOIN observations AS o
+           ON o.ip IS NOT NULL AND o.ip BETWEEN s.start AND s.end
+         WHERE s.asn = :asn AND s.batch_id = :batch AND {}",
+        current("o")
+    )
+});
+
+static ASN_HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT o.name, o.ip, o.rrtype, min(o.ttl), group_concat(DISTINCT o.source),
+                min(o.first_seen), max({})
+         FROM asn_segments AS s JOIN observations AS o
+           ON o.ip IS NOT NULL AND o.ip BETWEEN s.start AND s.end
+         WHERE s.asn = :asn AND s.batch_id = :batch AND {}
+         GROUP BY o.ip, o.name, o.rrtype ORDER BY o.ip, o.name LIMIT :limit",
+        seen_until("o"),
+        current("o")
+    )
+});
 
 impl SqliteStore {
     /// The view of one address as of `as_of`, with up to `limit` names.
@@ -229,43 +257,46 @@ impl SqliteStore {
 
         for table in self.asn_tables(as_of)? {
             let params = named_params! { ":asn": asn, ":batch": table.id };
-            let segments: Vec<(Vec<u8>, Vec<u8>, Option<String>)> =
-                self.rows("list an AS's ranges", ASN_SEGMENTS_SQL, params, |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            let (ranges, holder): (u64, Option<String>) =
+                self.row("list an AS's ranges", ASN_SEGMENTS_SQL, params, |row| {
+                    Ok((row.get(0)?, row.get(1)?))
                 })?;
-            if segments.is_empty() {
+            if ranges == 0 {
                 continue;
             }
 
             view.sources.extend(table.source.clone());
-            view.ranges += segments.len() as u64;
-            for (lo, hi, holder) in segments {
-                view.holder = view.holder.or(holder);
-                self.add_hosted(&mut view, (&lo, &hi), limit)?;
-            }
+            view.ranges += ranges;
+            view.holder = view.holder.or(holder);
+            self.add_hosted(&mut view, table.id, limit)?;
         }
 
         Ok((view.ranges > 0).then_some(view))
     }
 
-    /// Adds one range's hosted names to an AS view.
-    fn add_hosted(
-        &self,
-        view: &mut AsnView,
-        (lo, hi): (&[u8], &[u8]),
-        limit: u32,
-    ) -> Result<(), StoreError> {
-        let (addresses, names) = self.hosted_counts(lo, hi, view.as_of)?;
-        if names == 0 {
-            return Ok(());
-        }
-
+    /// Adds one table's hosted names to an AS view (tables of different
+    /// sources may overlap; each counts its own).
+    fn add_hosted(&self, view: &mut AsnView, batch: i64, limit: u32) -> Result<(), StoreError> {
+        let params = named_params! {
+            ":asn": view.asn, ":batch": batch, ":as_of": view.as_of, ":window": SIGHTING_WINDOW_SECS,
+        };
+        let (addresses, names): (u64, u64) =
+            self.row("count an AS's names", &ASN_COUNTS_SQL, params, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
         view.addresses += addresses;
         view.names += names;
+
         let room = (limit as usize).saturating_sub(view.hosted.len());
-        if room > 0 {
-            view.hosted.extend(self.hosted(lo, hi, view.as_of, room as u32)?);
+        if names == 0 || room == 0 {
+            return Ok(());
         }
+        let params = named_params! {
+            ":asn": view.asn, ":batch": batch, ":as_of": view.as_of,
+            ":window": SIGHTING_WINDOW_SECS, ":limit": room as u32,
+        };
+        let hosted = self.rows("list an AS's names", &ASN_HOSTED_SQL, params, hosted_name)?;
+        view.hosted.extend(hosted);
         Ok(())
     }
 
@@ -280,18 +311,7 @@ impl SqliteStore {
         let params = named_params! {
             ":lo": lo, ":hi": hi, ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS, ":limit": limit,
         };
-        self.rows("list hosted names", &HOSTED_SQL, params, |row| {
-            let key: Vec<u8> = row.get(1)?;
-            Ok(HostedName {
-                name: row.get(0)?,
-                ip: ip_from_key(&key).unwrap_or(IpAddr::from([0, 0, 0, 0])),
-                rrtype: RrType(row.get(2)?),
-                ttl: row.get(3)?,
-                sources: row.get(4)?,
-                first_seen: row.get(5)?,
-                last_seen: row.get(6)?,
-            })
-        })
+        self.rows("list hosted names", &HOSTED_SQL, params, hosted_name)
     }
 
     /// Distinct addresses and names currently hosted in a key range.
@@ -318,6 +338,20 @@ impl SqliteStore {
             })
         })
     }
+}
+
+/// Reads a row of [`HOSTED_SQL`] or [`ASN_HOSTED_SQL`].
+fn hosted_name(row: &rusqlite::Row<'_>) -> rusqlite::Result<HostedName> {
+    let key: Vec<u8> = row.get(1)?;
+    Ok(HostedName {
+        name: row.get(0)?,
+        ip: ip_from_key(&key).unwrap_or(IpAddr::from([0, 0, 0, 0])),
+        rrtype: RrType(row.get(2)?),
+        ttl: row.get(3)?,
+        sources: row.get(4)?,
+        first_seen: row.get(5)?,
+        last_seen: row.get(6)?,
+    })
 }
 
 /// The /24 (IPv4) or /48 (IPv6) holding an address, and its key range.
