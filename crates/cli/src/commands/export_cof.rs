@@ -6,9 +6,9 @@
 //! sightings, `ttl` the TTL when known. Only passive DNS unless
 //! `--all-sources`.
 
-use std::io::Write;
+use std::io::{self, Write};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use nshunt_ingest::pdns::PdnsObservation;
 use nshunt_model::{DomainName, RrType};
 use nshunt_store::{ExportFilter, ExportRow, SOURCE_PDNS};
@@ -32,10 +32,11 @@ pub fn run(ctx: &Context, args: &ExportCofArgs) -> Result<()> {
             unreadable += 1;
             return Ok(());
         };
-        serde_json::to_writer(&mut out, &observation)?;
-        out.write_all(b"\n").map_err(serde_json::Error::io)
+        serde_json::to_writer(&mut out, &observation).map_err(io::Error::from)?;
+        out.write_all(b"\n")
     })?;
-    written.context("cannot write to stdout")?;
+    // An io::Error as it is, so that a closed stdout ends quietly.
+    written?;
 
     if unreadable > 0 && !ctx.global.quiet {
         crate::diag!(

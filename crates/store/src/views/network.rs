@@ -33,7 +33,8 @@ pub struct HostedName {
     pub ip: IpAddr,
     /// `A` or `AAAA`.
     pub rrtype: RrType,
-    /// The smallest TTL seen for it, `null` when no source said.
+    /// The largest TTL seen for it (the least counted down by resolver
+    /// caches), `null` when no source said.
     pub ttl: Option<u32>,
     /// The sources that saw it, comma-separated and sorted.
     pub sources: String,
@@ -135,7 +136,7 @@ pub struct AsnView {
 
 static HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT o.name, o.ip, o.rrtype, min(o.ttl), group_concat(DISTINCT o.source),
+        "SELECT o.name, o.ip, o.rrtype, max(o.ttl), group_concat(DISTINCT o.source),
                 min(o.first_seen), max({})
          FROM observations AS o
          WHERE o.ip IS NOT NULL AND o.ip BETWEEN :lo AND :hi AND {}
@@ -184,7 +185,7 @@ static ASN_COUNTS_SQL: LazyLock<String> = LazyLock::new(|| {
 
 static ASN_HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT o.name, o.ip, o.rrtype, min(o.ttl), group_concat(DISTINCT o.source),
+        "SELECT o.name, o.ip, o.rrtype, max(o.ttl), group_concat(DISTINCT o.source),
                 min(o.first_seen), max({})
          FROM asn_segments AS s JOIN observations AS o
            ON o.ip IS NOT NULL AND o.ip BETWEEN s.start AND s.end
