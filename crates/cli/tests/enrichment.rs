@@ -264,3 +264,40 @@ fn the_domain_view_shows_registration_and_labels() {
     let text = env.ok(&["domain", "shop.example", "--as-of", "2023-11-17"]);
     assert!(text.contains("Example Registrar, Inc.") && text.contains("mylist"), "{text}");
 }
+
+/// The (name, type, data, TTL) keys of COF lines.
+fn keys(cof: &str) -> std::collections::BTreeSet<String> {
+    cof.lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            format!("{} {} {} {}", v["rrname"], v["rrtype"], v["rdata"], v["ttl"])
+        })
+        .collect()
+}
+
+#[test]
+fn every_passive_dns_layout_stores_what_its_reader_yields() {
+    let cases =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/data/pdns/cases");
+    let layouts = [
+        ("eve-v1.eve.json", "eve"),
+        ("eve-v2-detailed.eve.json", "eve"),
+        ("eve-v2-grouped.eve.json", "eve"),
+        ("eve-v3.eve.json", "eve"),
+        ("cof-basic.cof.jsonl", "cof"),
+        ("wrccdc-sample.zeek.log", "zeek"),
+        ("wrccdc-sample.zeek.json", "zeek-json"),
+    ];
+
+    for (file, format) in layouts {
+        let env = Env::new();
+        let path = cases.join(file);
+        let outcome = env.json(&["ingest", "pdns", path.to_str().unwrap()]);
+        assert_eq!(outcome["files"][0]["format"], format, "{file}: {outcome}");
+
+        let expected = std::fs::read_to_string(cases.join(format!("{file}.expected"))).unwrap();
+        assert!(!keys(&expected).is_empty(), "{file}: no expected observations");
+        assert_eq!(keys(&export(&env)), keys(&expected), "{file}");
+    }
+}
