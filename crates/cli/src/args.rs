@@ -95,6 +95,11 @@ pub enum Command {
     /// A network (CIDR): its AS and the names hosted in it.
     Subnet(SubnetArgs),
 
+    /// A PTR naming pattern (`*.static.hoster.example`, as `nshunt
+    /// domain` and `nshunt ip` show them): its addresses and the names
+    /// they host.
+    Ptr(PtrArgs),
+
     /// Write what the store holds in others' formats.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -327,6 +332,16 @@ pub struct SubnetArgs {
     pub cidr: String,
 
     /// Hosted names to list (1 to 100000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct PtrArgs {
+    /// The pattern, or a PTR name whose pattern is meant.
+    pub pattern: String,
+
+    /// Addresses to list (1 to 100000).
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
 }

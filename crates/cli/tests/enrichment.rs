@@ -129,6 +129,15 @@ fn network_views_and_ptr_patterns() {
         serde_json::json!(["ns1.hoster.example", "ns2.hoster.example"])
     );
 
+    // The PTR pattern pivots back to the addresses and their names.
+    for given in ["*.static.hoster.example", "192-0-2-99.static.hoster.example"] {
+        let ptr = env.json(&["ptr", given]);
+        assert_eq!(ptr["pattern"], "*.static.hoster.example", "{ptr}");
+        assert_eq!(ptr["addresses"][0]["ip"], "192.0.2.10", "{ptr}");
+        assert_eq!(ptr["addresses"][0]["names"], serde_json::json!(["shop.example"]));
+    }
+    assert_eq!(env.run(&["ptr", "mail.example.com"]).status.code(), Some(2));
+
     let subnet = env.json(&["subnet", "192.0.2.77/24"]);
     assert_eq!(subnet["cidr"], "192.0.2.0/24");
     assert_eq!((subnet["names"].as_u64(), subnet["addresses"].as_u64()), (Some(2), Some(2)));

@@ -66,6 +66,38 @@ pub fn reverse_name(address: IpAddr) -> DomainName {
     DomainName::parse(&text).unwrap_or_else(|_| DomainName::root())
 }
 
+/// The address a full reverse name stands for: `1.2.0.192.in-addr.arpa`
+/// is `192.0.2.1`, 32 nibbles under `ip6.arpa` an IPv6 address; `None`
+/// for anything else (partial names, classless delegations).
+///
+/// ```
+/// use nshunt_model::DomainName;
+/// use nshunt_model::ptr::{address_of_reverse_name, reverse_name};
+///
+/// let ip = "2001:db8::1".parse().unwrap();
+/// assert_eq!(address_of_reverse_name(&reverse_name(ip)), Some(ip));
+/// let partial = DomainName::parse("2.0.192.in-addr.arpa").unwrap();
+/// assert_eq!(address_of_reverse_name(&partial), None);
+/// ```
+pub fn address_of_reverse_name(name: &DomainName) -> Option<IpAddr> {
+    let labels: Vec<&str> = name.labels().collect();
+    match labels.as_slice() {
+        [d, c, b, a, "in-addr", "arpa"] => {
+            let octet = |t: &str| t.parse::<u8>().ok().filter(|_| t == "0" || !t.starts_with('0'));
+            Some(IpAddr::V4(Ipv4Addr::new(octet(a)?, octet(b)?, octet(c)?, octet(d)?)))
+        }
+        [nibbles @ .., "ip6", "arpa"] if nibbles.len() == 32 => {
+            let mut bits: u128 = 0;
+            for nibble in nibbles.iter().rev() {
+                let &[digit] = nibble.as_bytes() else { return None };
+                bits = (bits << 4) | u128::from((digit as char).to_digit(16)?);
+            }
+            Some(IpAddr::V6(Ipv6Addr::from(bits)))
+        }
+        _ => None,
+    }
+}
+
 /// The name with each address-derived part replaced by `*`, or `None`
 /// when it has none (the name itself would be no pattern to pivot on).
 ///

@@ -111,6 +111,6 @@ pub use views::LabelView;
 pub use views::{
     Address, AddressView, AsnView, DelegatedDomain, DomainView, HostedName, IpView,
     NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS, NameserverProfile, NsDomainInfo, NsHost,
-    PtrView, RecordView, SubnetView, TtlStats, ZoneCount,
+    PatternAddress, PtrPatternView, PtrView, RecordView, SubnetView, TtlStats, ZoneCount,
 };
 pub use writer::BatchWriter;

@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Asn(args) => network::run_asn(&ctx, &args),
         Command::Ip(args) => network::run_ip(&ctx, &args),
         Command::Subnet(args) => network::run_subnet(&ctx, &args),
+        Command::Ptr(args) => network::run_ptr(&ctx, &args),
         Command::Export(ExportCommand::Cof(args)) => export_cof::run(&ctx, &args),
         Command::Nameserver(args) => nameserver::run(&ctx, &args),
         Command::Domain(args) => domain::run(&ctx, &args),

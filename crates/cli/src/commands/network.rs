@@ -1,5 +1,5 @@
-//! `nshunt asn`, `nshunt ip`, `nshunt subnet`: the network entity
-//! views, with the names hosted there.
+//! `nshunt asn`, `nshunt ip`, `nshunt subnet`, `nshunt ptr`: the
+//! network entity views, with the names hosted there.
 
 use std::io::Write;
 use std::net::IpAddr;
@@ -7,8 +7,10 @@ use std::net::IpAddr;
 use anyhow::{Context as _, Result, anyhow, bail};
 use nshunt_store::{AsnHitView, HostedName, PtrView};
 
-use super::{Context, finish};
-use crate::args::{AsnArgs, IpArgs, SubnetArgs};
+use nshunt_model::ptr::ptr_pattern;
+
+use super::{Context, cli_name, finish};
+use crate::args::{AsnArgs, IpArgs, PtrArgs, SubnetArgs};
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
 
@@ -74,6 +76,48 @@ pub fn run_subnet(ctx: &Context, args: &SubnetArgs) -> Result<()> {
         format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
     }
     finish(out)
+}
+
+pub fn run_ptr(ctx: &Context, args: &PtrArgs) -> Result<()> {
+    let pattern = pattern_of(&args.pattern)?;
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let view = store.ptr_pattern_view(&pattern, as_of, args.limit)?;
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            writeln!(out, "ptr pattern {}   (as of {})", view.pattern, format_moment(view.as_of))?;
+            writeln!(out, "addresses   {}", thousands(view.address_count))?;
+            writeln!(out, "names       {}", thousands(view.name_count))?;
+            if !view.addresses.is_empty() {
+                writeln!(out)?;
+                let mut table = Table::new(&["ip", "ptr", "names"]);
+                for a in &view.addresses {
+                    let names = if a.names.is_empty() { "-".to_owned() } else { a.names.join(" ") };
+                    table.row(vec![a.ip.to_string(), a.ptr.clone(), names]);
+                }
+                table.write(&mut out, "  ")?;
+            }
+        }
+        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+    }
+    finish(out)
+}
+
+/// A pattern as given, or the pattern of a PTR name given instead.
+fn pattern_of(text: &str) -> Result<String> {
+    if text.contains('*') {
+        let probe = text.replace('*', "x");
+        cli_name(&probe).with_context(|| format!("{text:?} is not a PTR pattern"))?;
+        return Ok(text.to_ascii_lowercase().trim_end_matches('.').to_owned());
+    }
+    let name = cli_name(text)?;
+    ptr_pattern(&name).with_context(|| {
+        format!(
+            "{name} has no address-derived part: give a pattern such as *.static.hoster.example"
+        )
+    })
 }
 
 /// `13335`, `AS13335` or `as13335`; 32-bit numbers.

@@ -15,7 +15,9 @@ mod stats;
 pub use domain::{AddressView, DomainView, NsDomainInfo, RecordView};
 pub use label::LabelView;
 pub use nameserver::{Address, DelegatedDomain, NameserverProfile, NsHost, ZoneCount};
-pub use network::{AsnView, HostedName, IpView, PtrView, SubnetView};
+pub use network::{
+    AsnView, HostedName, IpView, PatternAddress, PtrPatternView, PtrView, SubnetView,
+};
 pub use stats::{NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS, TtlStats};
 
 #[cfg(test)]

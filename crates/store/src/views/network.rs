@@ -8,8 +8,9 @@
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
+use nshunt_model::DomainName;
 use nshunt_model::RrType;
-use nshunt_model::ptr::reverse_name;
+use nshunt_model::ptr::{address_of_reverse_name, reverse_name};
 use rusqlite::named_params;
 use serde::Serialize;
 use tracing::debug;
@@ -133,6 +134,45 @@ pub struct AsnView {
     /// One page of hosted (name, address) pairs.
     pub hosted: Vec<HostedName>,
 }
+
+/// The addresses whose PTR name follows a pattern, and the names they host.
+///
+/// JSON: `{"pattern": "*.static.hoster.example", "as_of": …, "addresses":
+/// [{"ip": "198.51.100.7", "ptr": "198-51-100-7.static.hoster.example",
+/// "names": ["shop.example"]}], "address_count": 1, "name_count": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PtrPatternView {
+    /// The pattern (`*` for the address-derived part).
+    pub pattern: String,
+    /// The moment the view describes.
+    pub as_of: i64,
+    /// One page of addresses, sorted.
+    pub addresses: Vec<PatternAddress>,
+    /// Distinct addresses with a current PTR name of that pattern.
+    pub address_count: u64,
+    /// Distinct names currently hosted on them.
+    pub name_count: u64,
+}
+
+/// One address of a PTR pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatternAddress {
+    /// The address.
+    pub ip: IpAddr,
+    /// Its PTR name.
+    pub ptr: String,
+    /// The names currently pointing at it, sorted.
+    pub names: Vec<String>,
+}
+
+/// Current PTR records of a pattern (through its index).
+static PATTERN_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT DISTINCT o.name, o.rdata FROM observations AS o
+         WHERE o.ptr_pattern = :pattern AND {} ORDER BY o.name",
+        current("o")
+    )
+});
 
 static HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -273,6 +313,55 @@ impl SqliteStore {
         }
 
         Ok((view.ranges > 0).then_some(view))
+    }
+
+    /// The addresses whose current PTR name follows `pattern`, with up
+    /// to `limit` of them listed.
+    pub fn ptr_pattern_view(
+        &self,
+        pattern: &str,
+        as_of: i64,
+        limit: u32,
+    ) -> Result<PtrPatternView, StoreError> {
+        let params =
+            named_params! { ":pattern": pattern, ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS };
+        let rows: Vec<(String, String)> =
+            self.rows("list a PTR pattern", &PATTERN_SQL, params, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+
+        let mut addresses: Vec<PatternAddress> = rows
+            .into_iter()
+            .filter_map(|(reverse, ptr)| {
+                let ip = address_of_reverse_name(&DomainName::parse(&reverse).ok()?)?;
+                Some(PatternAddress {
+                    ip,
+                    ptr: ptr.trim_end_matches('.').to_owned(),
+                    names: Vec::new(),
+                })
+            })
+            .collect();
+        addresses.sort_by(|a, b| a.ip.cmp(&b.ip).then_with(|| a.ptr.cmp(&b.ptr)));
+
+        let mut all_names = std::collections::BTreeSet::new();
+        for address in &mut addresses {
+            let (one, _) = network_keys(address.ip, 128);
+            let hosted = self.hosted(&one, &one, as_of, u32::MAX)?;
+            address.names = hosted.into_iter().map(|h| h.name).collect();
+            address.names.dedup();
+            all_names.extend(address.names.iter().cloned());
+        }
+
+        let address_count = addresses.len() as u64;
+        addresses.truncate(limit as usize);
+        let name_count = all_names.len() as u64;
+        Ok(PtrPatternView {
+            pattern: pattern.to_owned(),
+            as_of,
+            addresses,
+            address_count,
+            name_count,
+        })
     }
 
     /// Adds one table's hosted names to an AS view (tables of different
