@@ -65,7 +65,8 @@ CREATE INDEX observations_delegations
 ///   table of a source" means.
 /// - `asn_segments`: IP-to-AS tables, flattened into non-overlapping
 ///   segments (the most specific row wins), one set per batch.
-/// - `labels`: threat labels and allow lists, merged like observations.
+/// - `labels`: threat labels and allow lists, merged like observations,
+///   with `label_notes` holding what a list says of a group of entries.
 /// - `registrations`: parsed WHOIS and RDAP records.
 const V2: &str = "
 CREATE TABLE observations_v2 (
@@ -122,18 +123,29 @@ CREATE TABLE asn_segments (
 CREATE INDEX asn_segments_by_start ON asn_segments (batch_id, start);
 CREATE INDEX asn_segments_by_asn ON asn_segments (asn, batch_id) WHERE asn IS NOT NULL;
 
+-- What a list says of a group of its entries (severity, date,
+-- references, file), once per group: a million labels share a few
+-- thousand notes, which keeps the label rows narrow and the load fast.
+CREATE TABLE label_notes (
+    id         INTEGER PRIMARY KEY,
+    -- The other columns in one text: the identity of a note.
+    key        TEXT    NOT NULL UNIQUE,
+    severity   TEXT,
+    listed_on  TEXT,
+    refs       TEXT,
+    file       TEXT
+) STRICT;
+
 CREATE TABLE labels (
     value      TEXT    NOT NULL,
     kind       TEXT    NOT NULL,
     source     TEXT    NOT NULL,
     list       TEXT    NOT NULL,
     category   TEXT    NOT NULL DEFAULT '',
-    severity   TEXT,
-    listed_on  TEXT,
     port       INTEGER,
-    refs       TEXT,
-    file       TEXT,
     line       INTEGER,
+    -- label_notes.id; not a foreign key (checking one per insert costs).
+    note       INTEGER NOT NULL,
     -- IP and CIDR labels: the covered addresses as 16-byte keys.
     start      BLOB,
     end        BLOB,

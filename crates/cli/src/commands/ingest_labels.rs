@@ -464,6 +464,7 @@ impl Load<'_> {
             }
         }
         progress.finish();
+        tracing::debug!(entries = self.outcome.entries, "labels read");
         self.note_quiet_warnings();
 
         if self.outcome.entries == 0 && self.outcome.skipped > 0 {

@@ -84,5 +84,12 @@ fn write_text(out: &mut impl Write, info: &StoreInfo) -> Result<()> {
         ]);
     }
     registrations.write(out, "  ")?;
+
+    writeln!(out, "\nlabels        {}", thousands(info.labels))?;
+    let mut labels = Table::new(&["source", "list", "labels"]).right_align(&[2]);
+    for l in &info.label_sources {
+        labels.row(vec![l.source.clone(), l.list.clone(), thousands(l.labels)]);
+    }
+    labels.write(out, "  ")?;
     Ok(())
 }

@@ -15,6 +15,9 @@ use crate::views::LabelView;
 const COLUMNS: &str = "value, kind, source, list, category, severity, listed_on, port, refs, \
                        file, line, first_seen, last_seen";
 
+/// The labels with their notes.
+const FROM: &str = "labels JOIN label_notes ON label_notes.id = labels.note";
+
 impl SqliteStore {
     /// The labels of `domain`, of `ips` and of `asns` known at `as_of`
     /// (first seen at or before it), the most specific first: the
@@ -66,7 +69,7 @@ impl SqliteStore {
         as_of: i64,
     ) -> Result<Vec<LabelView>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM labels WHERE value = ?1 AND kind = ?2 AND first_seen <= ?3 \
+            "SELECT {COLUMNS} FROM {FROM} WHERE value = ?1 AND kind = ?2 AND first_seen <= ?3 \
              ORDER BY source, list, category"
         );
         self.rows("find labels", &sql, rusqlite::params![value, kind.as_str(), as_of], view)
@@ -78,7 +81,7 @@ impl SqliteStore {
     fn labels_of_address(&self, ip: IpAddr, as_of: i64) -> Result<Vec<LabelView>, StoreError> {
         let width: u8 = if ip.is_ipv4() { 32 } else { 128 };
         let sql = format!(
-            "SELECT {COLUMNS} FROM labels WHERE start = ?1 AND end = ?2 AND first_seen <= ?3 \
+            "SELECT {COLUMNS} FROM {FROM} WHERE start = ?1 AND end = ?2 AND first_seen <= ?3 \
              AND kind IN ('ip', 'cidr') ORDER BY kind DESC, source, list, category"
         );
 

@@ -101,6 +101,7 @@ impl PendingLabels {
         let mut entries = std::mem::take(&mut self.entries);
         // Stable: among equal keys, reading order is kept.
         entries.sort_by(|a, b| self.compare(a, b));
+        tracing::debug!(entries = entries.len(), groups = self.groups.len(), "labels sorted");
 
         let mut written = 0;
         let mut previous: Option<&Entry> = None;

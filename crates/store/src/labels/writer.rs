@@ -29,6 +29,7 @@ use crate::writer::rollback;
 pub struct LabelWriter<'a> {
     store: &'a SqliteStore,
     statement: Statement<'a>,
+    note: Statement<'a>,
     pending: PendingLabels,
     id: i64,
     source: Option<String>,
@@ -44,27 +45,31 @@ pub struct LabelWriter<'a> {
 /// The first load of a source, one sorted run: nothing to merge.
 const INSERT: &str = "
 INSERT INTO labels
-    (value, kind, source, list, category, severity, listed_on, port, refs, file, line,
-     start, end, first_seen, last_seen, last_batch)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)";
+    (value, kind, source, list, category, port, line, note, start, end,
+     first_seen, last_seen, last_batch)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)";
 
 /// The merge rule: a known key widens first and last seen; the
-/// description follows the newest batch (by `observed_at`).
+/// description (port, line, note) follows the newest batch (by
+/// `observed_at`).
 const UPSERT: &str = "
 INSERT INTO labels
-    (value, kind, source, list, category, severity, listed_on, port, refs, file, line,
-     start, end, first_seen, last_seen, last_batch)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)
+    (value, kind, source, list, category, port, line, note, start, end,
+     first_seen, last_seen, last_batch)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)
 ON CONFLICT DO UPDATE SET
-    severity = iif(excluded.last_seen >= last_seen, excluded.severity, severity),
-    listed_on = iif(excluded.last_seen >= last_seen, excluded.listed_on, listed_on),
     port = iif(excluded.last_seen >= last_seen, excluded.port, port),
-    refs = iif(excluded.last_seen >= last_seen, excluded.refs, refs),
-    file = iif(excluded.last_seen >= last_seen, excluded.file, file),
     line = iif(excluded.last_seen >= last_seen, excluded.line, line),
+    note = iif(excluded.last_seen >= last_seen, excluded.note, note),
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
     last_batch = excluded.last_batch";
+
+/// A note's id, adding the note when it is new.
+const NOTE: &str = "
+INSERT INTO label_notes (key, severity, listed_on, refs, file) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (key) DO UPDATE SET key = excluded.key
+RETURNING id";
 
 impl<'a> LabelWriter<'a> {
     /// Prepares the statement with the batch's constants bound. The
@@ -76,9 +81,11 @@ impl<'a> LabelWriter<'a> {
         fresh: bool,
     ) -> Result<Self, StoreError> {
         let statement = prepare(store, meta, id, fresh)?;
+        let note = store.conn.prepare(NOTE).map_err(store.sql("prepare the note insert"))?;
         Ok(LabelWriter {
             store,
             statement,
+            note,
             pending: PendingLabels::default(),
             id,
             source: meta.source.clone(),
@@ -128,11 +135,16 @@ impl<'a> LabelWriter<'a> {
     /// Writes the buffered labels in key order. After the first run, a
     /// fresh source may meet its own keys again: from then on, upsert.
     fn flush(&mut self) -> Result<(), StoreError> {
-        let statement = &mut self.statement;
+        let (statement, note) = (&mut self.statement, &mut self.note);
+        let mut notes: Vec<Option<i64>> = Vec::new();
         let mut bound_group = None;
         let written = self.pending.drain_sorted(|group, label| {
-            bind(statement, label, bound_group != Some(group))?;
-            bound_group = Some(group);
+            if bound_group != Some(group) {
+                let id = note_id(note, &mut notes, group, label)?;
+                bind_group(statement, label, id)?;
+                bound_group = Some(group);
+            }
+            bind(statement, label)?;
             statement.raw_execute().map(drop)
         });
 
@@ -192,35 +204,76 @@ fn prepare<'a>(
 
     let bound = statement
         .raw_bind_parameter(3, &meta.source)
-        .and_then(|()| statement.raw_bind_parameter(14, meta.observed_at))
-        .and_then(|()| statement.raw_bind_parameter(15, id));
+        .and_then(|()| statement.raw_bind_parameter(11, meta.observed_at))
+        .and_then(|()| statement.raw_bind_parameter(12, id));
     bound.map_err(store.sql("prepare the label insert"))?;
     Ok(statement)
 }
 
-/// Binds one label; what its group shares only when the group changed.
-fn bind(statement: &mut Statement<'_>, label: &NewLabel<'_>, group: bool) -> rusqlite::Result<()> {
+/// The note of a label's group: looked up (or added) once per group
+/// and flush.
+fn note_id(
+    note: &mut Statement<'_>,
+    notes: &mut Vec<Option<i64>>,
+    group: u32,
+    label: &NewLabel<'_>,
+) -> rusqlite::Result<i64> {
+    let index = group as usize;
+    if let Some(Some(id)) = notes.get(index) {
+        return Ok(*id);
+    }
+
+    let key = note_key(label);
+    let values = params![key, label.severity, label.listed_on, label.references, label.file];
+    let id: i64 = note.query_row(values, |row| row.get(0))?;
+    if notes.len() <= index {
+        notes.resize(index + 1, None);
+    }
+    notes[index] = Some(id);
+    Ok(id)
+}
+
+/// A note's identity: each part marked present (`+`) or absent (`-`),
+/// separated by a unit separator, which no part holds in practice.
+fn note_key(label: &NewLabel<'_>) -> String {
+    let mut key = String::new();
+    for part in [label.severity, label.listed_on, Some(label.file), label.references] {
+        match part {
+            Some(text) => {
+                key.push('+');
+                key.push_str(text);
+            }
+            None => key.push('-'),
+        }
+        key.push('\u{1f}');
+    }
+    key
+}
+
+/// Binds what a group shares: list, category and note.
+fn bind_group(
+    statement: &mut Statement<'_>,
+    label: &NewLabel<'_>,
+    note: i64,
+) -> rusqlite::Result<()> {
+    statement.raw_bind_parameter(4, label.list)?;
+    statement.raw_bind_parameter(5, label.category.unwrap_or(""))?;
+    statement.raw_bind_parameter(8, note)
+}
+
+/// Binds one label's own columns.
+fn bind(statement: &mut Statement<'_>, label: &NewLabel<'_>) -> rusqlite::Result<()> {
     statement.raw_bind_parameter(1, label.value)?;
     statement.raw_bind_parameter(2, label.kind.as_str())?;
-    statement.raw_bind_parameter(8, label.port)?;
-    statement.raw_bind_parameter(11, label.line)?;
+    statement.raw_bind_parameter(6, label.port)?;
+    statement.raw_bind_parameter(7, label.line)?;
 
     let (start, end) = match address_range(label.kind, label.value) {
         Some((start, end)) => (Some(start), Some(end)),
         None => (None, None),
     };
-    statement.raw_bind_parameter(12, start.as_ref().map(|k| &k[..]))?;
-    statement.raw_bind_parameter(13, end.as_ref().map(|k| &k[..]))?;
-
-    if group {
-        statement.raw_bind_parameter(4, label.list)?;
-        statement.raw_bind_parameter(5, label.category.unwrap_or(""))?;
-        statement.raw_bind_parameter(6, label.severity)?;
-        statement.raw_bind_parameter(7, label.listed_on)?;
-        statement.raw_bind_parameter(9, label.references)?;
-        statement.raw_bind_parameter(10, label.file)?;
-    }
-    Ok(())
+    statement.raw_bind_parameter(9, start.as_ref().map(|k| &k[..]))?;
+    statement.raw_bind_parameter(10, end.as_ref().map(|k| &k[..]))
 }
 
 /// The first and last address keys of an `ip` or `cidr` label; `None`
