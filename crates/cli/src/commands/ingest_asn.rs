@@ -8,7 +8,7 @@
 //! name without extensions unless `--source`); the newest table of a
 //! source replaces the older ones for look-ups as of later moments.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 use std::time::Instant;
 
@@ -18,10 +18,11 @@ use nshunt_ingest::input;
 use nshunt_store::{BatchMeta, BatchStart, BatchSummary, NewAsnSegment, SOURCE_ASN, SqliteStore};
 use serde::Serialize;
 
+use super::Context;
 use super::files::{display_path, hash_content, modified_time};
-use super::{Context, finish};
+use super::outcome::ingest_each;
 use crate::args::IngestAsnArgs;
-use crate::output::{self, Format, thousands};
+use crate::output::thousands;
 use crate::time::{format_moment, parse_moment};
 
 /// Bad rows reported one by one before the rest are only counted.
@@ -52,27 +53,12 @@ struct FileOutcome {
     seconds: f64,
 }
 
-#[derive(Serialize)]
-struct Outcome {
-    store: String,
-    files: Vec<FileOutcome>,
-}
-
 pub fn run(ctx: &Context, args: &IngestAsnArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
     let date = args.date.as_deref().map(parse_moment).transpose()?;
-    let mut outcome = Outcome { store: store.path().display().to_string(), files: Vec::new() };
-
-    for path in &args.files {
-        match ingest_file(ctx, args, date, &mut store, path) {
-            Ok(file) => outcome.files.push(file),
-            Err(error) => {
-                write(ctx, &outcome)?;
-                return Err(error);
-            }
-        }
-    }
-    write(ctx, &outcome)
+    let shown = store.path().display().to_string();
+    let ingest = |path: &Path| ingest_file(ctx, args, date, &mut store, path);
+    ingest_each(ctx, &shown, &args.files, ingest, text_line)
 }
 
 fn ingest_file(
@@ -247,33 +233,18 @@ fn source_name(path: &Path) -> String {
     if stem.is_empty() { name } else { stem.to_owned() }
 }
 
-fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
-    let mut out = ctx.stdout();
-    match ctx.global.format {
-        Format::Text => {
-            for f in &outcome.files {
-                writeln!(
-                    out,
-                    "{}: {} as batch {} (table {}, {}, {}): {} rows, {} skipped, {} segments, {:.1}s",
-                    f.file,
-                    f.status,
-                    f.batch_id,
-                    f.source.as_deref().unwrap_or("-"),
-                    f.format,
-                    format_moment(f.observed_at),
-                    thousands(f.rows),
-                    thousands(f.skipped),
-                    thousands(f.segments),
-                    f.seconds
-                )?;
-            }
-        }
-        Format::Json => output::write_json(&mut out, &output::to_json(outcome)?, Format::Json)?,
-        Format::Ndjson => {
-            let rows: Vec<_> =
-                outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
-            output::write_ndjson_rows(&mut out, &rows)?;
-        }
-    }
-    finish(out)
+fn text_line(f: &FileOutcome) -> String {
+    format!(
+        "{}: {} as batch {} (table {}, {}, {}): {} rows, {} skipped, {} segments, {:.1}s",
+        f.file,
+        f.status,
+        f.batch_id,
+        f.source.as_deref().unwrap_or("-"),
+        f.format,
+        format_moment(f.observed_at),
+        thousands(f.rows),
+        thousands(f.skipped),
+        thousands(f.segments),
+        f.seconds
+    )
 }

@@ -8,7 +8,7 @@
 //! defaults to the end of the traffic, not to the day it was loaded.
 //! The answers' TTLs are child-side TTLs: they fill `ns_avg_ttl`.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -22,11 +22,12 @@ use nshunt_store::{
 };
 use serde::Serialize;
 
+use super::Context;
 use super::files::{display_path, hash_content, modified_time};
 use super::ingest_zone::ns_domain_of;
-use super::{Context, finish};
+use super::outcome::ingest_each;
 use crate::args::IngestPdnsArgs;
-use crate::output::{self, Format, thousands};
+use crate::output::thousands;
 use crate::progress::Reporter;
 use crate::time::format_moment;
 
@@ -52,26 +53,11 @@ struct FileOutcome {
     seconds: f64,
 }
 
-#[derive(Serialize)]
-struct Outcome {
-    store: String,
-    files: Vec<FileOutcome>,
-}
-
 pub fn run(ctx: &Context, args: &IngestPdnsArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
-    let mut outcome = Outcome { store: store.path().display().to_string(), files: Vec::new() };
-
-    for path in &args.files {
-        match ingest_file(ctx, args, &mut store, path) {
-            Ok(file) => outcome.files.push(file),
-            Err(error) => {
-                write(ctx, &outcome)?;
-                return Err(error);
-            }
-        }
-    }
-    write(ctx, &outcome)
+    let shown = store.path().display().to_string();
+    let ingest = |path: &Path| ingest_file(ctx, args, &mut store, path);
+    ingest_each(ctx, &shown, &args.files, ingest, text_line)
 }
 
 fn ingest_file(
@@ -239,33 +225,18 @@ impl Rows {
     }
 }
 
-fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
-    let mut out = ctx.stdout();
-    match ctx.global.format {
-        Format::Text => {
-            for f in &outcome.files {
-                writeln!(
-                    out,
-                    "{}: {} as batch {} ({}, newest sighting {}): {} observations, {} skipped, \
-                     {} without answer, {:.1}s",
-                    f.file,
-                    f.status,
-                    f.batch_id,
-                    f.format,
-                    format_moment(f.observed_at),
-                    thousands(f.observations),
-                    thousands(f.skipped),
-                    thousands(f.not_answers),
-                    f.seconds
-                )?;
-            }
-        }
-        Format::Json => output::write_json(&mut out, &output::to_json(outcome)?, Format::Json)?,
-        Format::Ndjson => {
-            let rows: Vec<_> =
-                outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
-            output::write_ndjson_rows(&mut out, &rows)?;
-        }
-    }
-    finish(out)
+fn text_line(f: &FileOutcome) -> String {
+    format!(
+        "{}: {} as batch {} ({}, newest sighting {}): {} observations, {} skipped, \
+         {} without answer, {:.1}s",
+        f.file,
+        f.status,
+        f.batch_id,
+        f.format,
+        format_moment(f.observed_at),
+        thousands(f.observations),
+        thousands(f.skipped),
+        thousands(f.not_answers),
+        f.seconds
+    )
 }

@@ -18,7 +18,6 @@
 //! counted. A file in which no record could be read is unusable.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -31,9 +30,10 @@ use nshunt_store::{BatchMeta, BatchStart, BatchSummary, NewObservation, SqliteSt
 use serde::Serialize;
 
 use super::files::{display_path, hash_content, modified_time};
-use super::{Context, finish, origin, section};
+use super::outcome::ingest_each;
+use super::{Context, origin, section};
 use crate::args::IngestZoneArgs;
-use crate::output::{self, Format, thousands};
+use crate::output::thousands;
 use crate::progress::Reporter;
 use crate::time::{date_from_serial, date_in, format_moment, midnight, parse_moment};
 
@@ -61,12 +61,6 @@ struct FileOutcome {
     seconds: f64,
 }
 
-#[derive(Serialize)]
-struct Outcome {
-    store: String,
-    files: Vec<FileOutcome>,
-}
-
 pub fn run(ctx: &Context, args: &IngestZoneArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
     let date = args.date.as_deref().map(parse_moment).transpose()?;
@@ -76,20 +70,12 @@ pub fn run(ctx: &Context, args: &IngestZoneArgs) -> Result<()> {
         ..ZoneOptions::default()
     };
 
-    let mut outcome = Outcome { store: store.path().display().to_string(), files: Vec::new() };
-    for path in &args.input.files {
+    let shown = store.path().display().to_string();
+    let ingest = |path: &Path| {
         let job = Job { ctx, args, options: options.clone(), date, section: section(&args.input) };
-        match job.ingest(&mut store, path) {
-            Ok(file) => outcome.files.push(file),
-            Err(error) => {
-                // What was committed before the failure is still reported.
-                write(ctx, &outcome)?;
-                return Err(error);
-            }
-        }
-    }
-
-    write(ctx, &outcome)
+        job.ingest(&mut store, path)
+    };
+    ingest_each(ctx, &shown, &args.input.files, ingest, text_line)
 }
 
 /// One file's ingest and what it needs.
@@ -348,32 +334,17 @@ pub fn ns_domain_of(host: &str, section: Section) -> Option<String> {
     Some(domain.as_str().to_owned())
 }
 
-fn write(ctx: &Context, outcome: &Outcome) -> Result<()> {
-    let mut out = ctx.stdout();
-    match ctx.global.format {
-        Format::Text => {
-            for f in &outcome.files {
-                writeln!(
-                    out,
-                    "{}: {} as batch {} (zone {}, {} from {}): {} records, {} skipped, {:.1}s",
-                    f.file,
-                    f.status,
-                    f.batch_id,
-                    f.zone.as_deref().unwrap_or("-"),
-                    format_moment(f.observed_at),
-                    f.date_source,
-                    thousands(f.records),
-                    thousands(f.skipped),
-                    f.seconds
-                )?;
-            }
-        }
-        Format::Json => output::write_json(&mut out, &output::to_json(outcome)?, Format::Json)?,
-        Format::Ndjson => {
-            let rows: Vec<_> =
-                outcome.files.iter().map(output::to_json).collect::<Result<_, _>>()?;
-            output::write_ndjson_rows(&mut out, &rows)?;
-        }
-    }
-    finish(out)
+fn text_line(f: &FileOutcome) -> String {
+    format!(
+        "{}: {} as batch {} (zone {}, {} from {}): {} records, {} skipped, {:.1}s",
+        f.file,
+        f.status,
+        f.batch_id,
+        f.zone.as_deref().unwrap_or("-"),
+        format_moment(f.observed_at),
+        f.date_source,
+        thousands(f.records),
+        thousands(f.skipped),
+        f.seconds
+    )
 }

@@ -11,6 +11,7 @@ mod ingest_registration;
 mod ingest_zone;
 mod nameserver;
 mod network;
+mod outcome;
 mod store_info;
 mod zone_stats;
 
