@@ -246,8 +246,32 @@ impl SqliteStore {
             .map_err(self.sql("look up a batch"))
     }
 
+    /// Fills in a batch's counts (and its moment, when only reading
+    /// told) in the ledger, and reads the row back; part of every
+    /// writer's commit.
+    pub(crate) fn finish_batch(
+        &self,
+        id: i64,
+        summary: BatchSummary,
+    ) -> Result<BatchInfo, StoreError> {
+        let sql = "UPDATE batches SET records = ?2, skipped = ?3, bytes = ?4, ingested_at = ?5, \
+                   observed_at = coalesce(?6, observed_at) WHERE id = ?1";
+        let values = params![
+            id,
+            summary.records,
+            summary.skipped,
+            summary.bytes,
+            now(),
+            summary.observed_at
+        ];
+        self.conn.execute(sql, values).map_err(self.sql("finish a batch"))?;
+
+        let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
+        self.conn.query_row(&sql, [id], BatchInfo::from_row).map_err(self.sql("finish a batch"))
+    }
+
     /// Adds the ledger row (counts filled in at commit).
-    fn insert_batch(&self, meta: &BatchMeta) -> Result<i64, StoreError> {
+    pub(crate) fn insert_batch(&self, meta: &BatchMeta) -> Result<i64, StoreError> {
         let sql = "INSERT INTO batches (kind, zone, source, file_name, content_hash, observed_at, \
                    ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
         let values = params![

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, Statement, params};
+use rusqlite::{Connection, Statement};
 use tracing::debug;
 
 use crate::address::{address_column, pattern_column};
-use crate::batch::{BATCH_COLUMNS, BatchInfo, BatchMeta, BatchSummary, NewObservation, now};
+use crate::batch::{BatchInfo, BatchMeta, BatchSummary, NewObservation};
 use crate::error::StoreError;
 use crate::pending::Pending;
 use crate::sqlite::{SqliteStore, sql_error};
@@ -102,7 +102,7 @@ impl<'a> BatchWriter<'a> {
     pub fn commit(mut self, summary: BatchSummary) -> Result<BatchInfo, StoreError> {
         self.flush()?;
 
-        let info = self.finish_ledger(summary)?;
+        let info = self.store.finish_batch(self.id, summary)?;
         self.store.conn.execute_batch("COMMIT").map_err(self.store.sql("commit a batch"))?;
 
         self.finished = true;
@@ -126,26 +126,6 @@ impl<'a> BatchWriter<'a> {
         let written = written.map_err(self.store.sql("add an observation"))?;
         debug!(batch = self.id, written, "observations written");
         Ok(())
-    }
-
-    /// Fills in the ledger row's counts and reads it back.
-    fn finish_ledger(&self, summary: BatchSummary) -> Result<BatchInfo, StoreError> {
-        let conn = &self.store.conn;
-        let sql = "UPDATE batches SET records = ?2, skipped = ?3, bytes = ?4, ingested_at = ?5, \
-                   observed_at = coalesce(?6, observed_at) WHERE id = ?1";
-        let values = params![
-            self.id,
-            summary.records,
-            summary.skipped,
-            summary.bytes,
-            now(),
-            summary.observed_at
-        ];
-        conn.execute(sql, values).map_err(self.store.sql("finish a batch"))?;
-
-        let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
-        conn.query_row(&sql, [self.id], BatchInfo::from_row)
-            .map_err(self.store.sql("finish a batch"))
     }
 }
 
