@@ -72,7 +72,10 @@ fn zeek_names_show_addresses_ttls_and_as_holders_from_the_real_table() {
     assert_eq!(ip["names"][0]["name"], "www.google.com", "{ip}");
     let asn = env.json(&["asn", "AS15169"]);
     assert_eq!(asn["holder"], "Google LLC", "{asn}");
-    assert!(asn["names"].as_u64().unwrap() > 100, "{asn}");
+    // Names with IPv4 and IPv6 addresses count once over both tables.
+    assert_eq!(asn["tables"], serde_json::json!(["asn-ipv6", "asn-ipv4"]), "{asn}");
+    let names = asn["name_count"].as_u64().unwrap();
+    assert!((60..100).contains(&names), "{asn}");
 }
 
 const COF: &str = r#"{"rrname":"shop.example","rrtype":"A","rdata":"192.0.2.10","time_first":1700000000,"time_last":1700000500,"count":3,"ttl":300}
@@ -136,15 +139,20 @@ fn network_views_and_ptr_patterns() {
         assert_eq!(ptr["addresses"][0]["ip"], "192.0.2.10", "{ptr}");
         assert_eq!(ptr["addresses"][0]["names"], serde_json::json!(["shop.example"]));
     }
+    // A pattern missing the stored prefix finds the stored ones it ends.
+    let ptr = env.json(&["ptr", "*.hoster.example"]);
+    assert_eq!(ptr["patterns"], serde_json::json!(["*.static.hoster.example"]), "{ptr}");
+    assert_eq!(ptr["address_count"], 1);
     assert_eq!(env.run(&["ptr", "mail.example.com"]).status.code(), Some(2));
 
     let subnet = env.json(&["subnet", "192.0.2.77/24"]);
     assert_eq!(subnet["cidr"], "192.0.2.0/24");
-    assert_eq!((subnet["names"].as_u64(), subnet["addresses"].as_u64()), (Some(2), Some(2)));
+    assert_eq!((subnet["name_count"].as_u64(), subnet["address_count"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(subnet["hosted"][0]["sources"], serde_json::json!(["pdns"]));
     let asn = env.json(&["asn", "64500"]);
-    assert_eq!(asn["names"], 2, "{asn}");
+    assert_eq!(asn["name_count"], 2, "{asn}");
     let empty = env.json(&["asn", "64501"]);
-    assert_eq!(empty["names"], 0, "{empty}");
+    assert_eq!(empty["name_count"], 0, "{empty}");
 
     let unknown = env.run(&["asn", "64999"]);
     assert_eq!(unknown.status.code(), Some(2));

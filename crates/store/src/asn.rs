@@ -70,10 +70,10 @@ pub struct AsnHitView {
 /// An ASN table's batch, as the look-ups use it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AsnTableRef {
-    pub id: i64,
-    pub source: Option<String>,
-    pub observed_at: i64,
-    pub after_as_of: bool,
+    pub(crate) id: i64,
+    pub(crate) source: Option<String>,
+    pub(crate) observed_at: i64,
+    pub(crate) after_as_of: bool,
 }
 
 /// Each source's table for `:as_of`: the newest at or before it, else

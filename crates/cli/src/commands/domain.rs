@@ -6,7 +6,7 @@ use anyhow::{Result, anyhow};
 use nshunt_model::DomainName;
 use nshunt_store::{DomainView, RecordView};
 
-use super::{Context, cli_name, finish};
+use super::{Context, cli_name, finish, network};
 use crate::args::DomainArgs;
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
@@ -77,24 +77,8 @@ fn write_registration(out: &mut impl Write, v: &DomainView) -> Result<()> {
 }
 
 fn write_labels(out: &mut impl Write, v: &DomainView) -> Result<()> {
-    if v.labels.is_empty() {
-        return Ok(writeln!(out, "\nlabels        none")?);
-    }
-
-    writeln!(out, "\nlabels")?;
-    let mut table = Table::new(&["value", "kind", "list", "category", "source", "listed_on"]);
-    for l in &v.labels {
-        table.row(vec![
-            l.value.clone(),
-            l.kind.clone(),
-            l.list.clone(),
-            l.category.clone().unwrap_or_else(|| "-".to_owned()),
-            l.source.clone(),
-            l.listed_on.clone().unwrap_or_else(|| format_moment(l.first_seen)),
-        ]);
-    }
-    table.write(out, "  ")?;
-    Ok(())
+    writeln!(out)?;
+    network::write_labels(out, &v.labels)
 }
 
 fn write_ns_domains(out: &mut impl Write, v: &DomainView) -> Result<()> {
@@ -124,7 +108,7 @@ fn write_records(out: &mut impl Write, v: &DomainView) -> Result<()> {
             let r = &group[0];
             let source =
                 r.zone.as_ref().map_or_else(|| r.source.clone(), |z| format!("{} {z}", r.source));
-            table.row(vec![r.rrtype.to_string(), ttl_range(group), r.rdata.clone(), source]);
+            table.row(vec![r.rrtype.to_string(), group_ttls(group), r.rdata.clone(), source]);
         }
         table.write(out, "  ")?;
     }
@@ -137,11 +121,7 @@ fn write_addresses(out: &mut impl Write, v: &DomainView) -> Result<()> {
         let header = ["ip", "ttl", "asn", "as holder", "subnet", "ptr", "ptr pattern"];
         let mut table = Table::new(&header).right_align(&[1]);
         for a in &v.addresses {
-            let ttl = match (a.ttl_min, a.ttl_max) {
-                (Some(min), Some(max)) if min < max => format!("{min}-{max}"),
-                (_, Some(max)) => max.to_string(),
-                _ => "-".to_owned(),
-            };
+            let ttl = network::ttl_range(a.ttl_min, a.ttl_max);
             let asn = a.asn.as_ref();
             let ptr = a.ptr.first();
             table.row(vec![
@@ -165,12 +145,8 @@ fn same_record(a: &RecordView, b: &RecordView) -> bool {
     (a.rrtype, &a.rdata, &a.source, &a.zone) == (b.rrtype, &b.rdata, &b.source, &b.zone)
 }
 
-/// `300`, `12-300`, or `-` when no source said.
-fn ttl_range(group: &[RecordView]) -> String {
+/// The TTL range of a group of records.
+fn group_ttls(group: &[RecordView]) -> String {
     let ttls = group.iter().filter_map(|r| r.ttl);
-    match (ttls.clone().min(), ttls.max()) {
-        (Some(min), Some(max)) if min < max => format!("{min}-{max}"),
-        (_, Some(max)) => max.to_string(),
-        _ => "-".to_owned(),
-    }
+    network::ttl_range(ttls.clone().min(), ttls.max())
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::IpAddr;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use nshunt_store::{AsnHitView, HostedName, PtrView};
+use nshunt_store::{AsnHitView, HostedName, LabelView, PtrView};
 
 use nshunt_model::ptr::ptr_pattern;
 
@@ -27,11 +27,12 @@ pub fn run_asn(ctx: &Context, args: &AsnArgs) -> Result<()> {
         Format::Text => {
             writeln!(out, "asn         AS{}   (as of {})", view.asn, format_moment(view.as_of))?;
             writeln!(out, "holder      {}", view.holder.as_deref().unwrap_or("-"))?;
-            writeln!(out, "tables      {}", view.sources.join(" "))?;
-            writeln!(out, "ranges      {}", thousands(view.ranges))?;
-            writeln!(out, "addresses   {} hosting names", thousands(view.addresses))?;
-            writeln!(out, "names       {}", thousands(view.names))?;
-            write_hosted(&mut out, &view.hosted, view.names)?;
+            writeln!(out, "tables      {}", view.tables.join(" "))?;
+            writeln!(out, "ranges      {}", thousands(view.range_count))?;
+            writeln!(out, "addresses   {} hosting names", thousands(view.address_count))?;
+            writeln!(out, "names       {}", thousands(view.name_count))?;
+            write_labels(&mut out, &view.labels)?;
+            write_hosted(&mut out, &view.hosted, view.name_count)?;
         }
         format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
     }
@@ -49,9 +50,19 @@ pub fn run_ip(ctx: &Context, args: &IpArgs) -> Result<()> {
         Format::Text => {
             writeln!(out, "ip          {}   (as of {})", view.ip, format_moment(view.as_of))?;
             write_asn(&mut out, view.asn.as_ref())?;
-            writeln!(out, "subnet      {} ({} names)", view.subnet, thousands(view.subnet_names))?;
+            let count = view.subnet_name_count;
+            writeln!(
+                out,
+                "subnet      {} ({} {})",
+                view.subnet,
+                thousands(count),
+                plural(count, "name")
+            )?;
             write_ptr(&mut out, &view.ptr)?;
-            write_hosted(&mut out, &view.names, view.names.len() as u64)?;
+            write_labels(&mut out, &view.labels)?;
+            let names =
+                view.names.iter().map(|h| &h.name).collect::<std::collections::BTreeSet<_>>();
+            write_hosted(&mut out, &view.names, names.len() as u64)?;
         }
         format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
     }
@@ -69,9 +80,9 @@ pub fn run_subnet(ctx: &Context, args: &SubnetArgs) -> Result<()> {
         Format::Text => {
             writeln!(out, "subnet      {}   (as of {})", view.cidr, format_moment(view.as_of))?;
             write_asn(&mut out, view.asn.as_ref())?;
-            writeln!(out, "addresses   {} hosting names", thousands(view.addresses))?;
-            writeln!(out, "names       {}", thousands(view.names))?;
-            write_hosted(&mut out, &view.hosted, view.names)?;
+            writeln!(out, "addresses   {} hosting names", thousands(view.address_count))?;
+            writeln!(out, "names       {}", thousands(view.name_count))?;
+            write_hosted(&mut out, &view.hosted, view.name_count)?;
         }
         format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
     }
@@ -88,6 +99,14 @@ pub fn run_ptr(ctx: &Context, args: &PtrArgs) -> Result<()> {
     match ctx.global.format {
         Format::Text => {
             writeln!(out, "ptr pattern {}   (as of {})", view.pattern, format_moment(view.as_of))?;
+            if view.patterns != [view.pattern.clone()] {
+                let matched = if view.patterns.is_empty() {
+                    "none stored".to_owned()
+                } else {
+                    view.patterns.join(" ")
+                };
+                writeln!(out, "matched     {matched}")?;
+            }
             writeln!(out, "addresses   {}", thousands(view.address_count))?;
             writeln!(out, "names       {}", thousands(view.name_count))?;
             if !view.addresses.is_empty() {
@@ -176,23 +195,70 @@ fn write_ptr(out: &mut impl Write, ptr: &[PtrView]) -> Result<()> {
     Ok(())
 }
 
-fn write_hosted(out: &mut impl Write, hosted: &[HostedName], total: u64) -> Result<()> {
+/// A page of (name, address) rows; `names` is how many distinct names
+/// there are in all.
+fn write_hosted(out: &mut impl Write, hosted: &[HostedName], names: u64) -> Result<()> {
     if hosted.is_empty() {
         return Ok(());
     }
-    writeln!(out, "\nhosted names ({} of {})", hosted.len(), thousands(total))?;
+    let rows = hosted.len() as u64;
+    writeln!(
+        out,
+        "\nhosted names ({} {} shown; {} distinct {} in all)",
+        thousands(rows),
+        plural(rows, "row"),
+        thousands(names),
+        plural(names, "name")
+    )?;
     let mut table = Table::new(&["name", "ip", "ttl", "sources", "last_seen"]).right_align(&[2]);
     for h in hosted {
         table.row(vec![
             h.name.clone(),
             h.ip.to_string(),
-            h.ttl.map_or_else(|| "-".to_owned(), |t| t.to_string()),
-            h.sources.clone(),
+            ttl_range(h.ttl_min, h.ttl_max),
+            h.sources.join(","),
             format_moment(h.last_seen),
         ]);
     }
     table.write(out, "  ")?;
     Ok(())
+}
+
+/// Labels as a table: what matched, on which list, from which source.
+pub fn write_labels(out: &mut impl Write, labels: &[LabelView]) -> Result<()> {
+    if labels.is_empty() {
+        writeln!(out, "labels      none")?;
+        return Ok(());
+    }
+
+    writeln!(out, "\nlabels")?;
+    let mut table = Table::new(&["value", "kind", "list", "category", "source", "listed_on"]);
+    for l in labels {
+        table.row(vec![
+            l.value.clone(),
+            l.kind.clone(),
+            l.list.clone(),
+            l.category.clone().unwrap_or_else(|| "-".to_owned()),
+            l.source.clone(),
+            l.listed_on.clone().unwrap_or_else(|| "-".to_owned()),
+        ]);
+    }
+    table.write(out, "  ")?;
+    Ok(())
+}
+
+/// `300`, `12-300`, or `-` when no source said.
+pub fn ttl_range(min: Option<u32>, max: Option<u32>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) if min < max => format!("{min}-{max}"),
+        (_, Some(max)) => max.to_string(),
+        _ => "-".to_owned(),
+    }
+}
+
+/// `word` or `words` for a count.
+fn plural(count: u64, word: &str) -> String {
+    if count == 1 { word.to_owned() } else { format!("{word}s") }
 }
 
 #[cfg(test)]

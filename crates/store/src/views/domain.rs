@@ -11,7 +11,8 @@ use serde::Serialize;
 use tracing::debug;
 
 use super::label::LabelView;
-use super::network::{PtrView, home_subnet};
+use super::network::home_subnet;
+use super::ptr::PtrView;
 use crate::asn::AsnHitView;
 use crate::current::{SIGHTING_WINDOW_SECS, current, seen_until};
 use crate::error::StoreError;
