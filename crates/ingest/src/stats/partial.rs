@@ -1,14 +1,18 @@
 //! What one worker counts, and how workers' counts merge.
 //!
-//! The hot loop touches one hash-table entry per NS record. Hosts are
-//! grouped by their parent (`ns1.hoster.net` and `ns2.hoster.net` share
-//! the group `hoster.net`), because every host below a name that is not
-//! a public suffix has the same name-server domain. A group's entry holds
+//! The hot loop touches one table slot per NS record. Hosts are grouped
+//! by their parent (`ns1.hoster.net` and `ns2.hoster.net` share the
+//! group `hoster.net`), because every host below a name that is not a
+//! public suffix has the same name-server domain. A group's slot holds
 //! everything the loop updates: the name-server domain's hash, the
-//! record and TTL sums, and the first few distinct hosts inline, so a
-//! record costs one probe into a table that stays small (one entry per
-//! parent, not per host). Hosts directly below a public suffix
+//! record and TTL sums, and the first few distinct hosts, in one cache
+//! line (see [`GroupTable`]). Hosts directly below a public suffix
 //! (`ns1.com`) form a group of their own, keyed by the whole host.
+//!
+//! The table is far larger than the cache, so a block of lines is
+//! counted as a pipeline: each line is split and its host hashed
+//! [`LOOKAHEAD`] lines before it is counted, and its slot prefetched
+//! then, so that the probe finds the line in the cache.
 //!
 //! Distinct (domain, name-server domain) pairs are 64-bit hashes pushed
 //! to a vector, bucket-sorted and merged at the end.
@@ -20,9 +24,12 @@ use hashbrown::HashMap;
 use nshunt_model::DomainName;
 use nshunt_model::psl::{self, Section};
 
+use super::groups::{Group, GroupTable, SUFFIX_PARENT};
+use super::pairs::PairSet;
+use super::scan::{self, Line, Scanner};
 use super::{
-    FastLine, NsDomainStats, has_upper, lowercase, needs_general, parse_ttl, starts_specially,
-    valid_name,
+    FastLine, NsDomainStats, has_upper, lowercase, needs_general, parse_ttl, splat,
+    starts_specially, valid_name, zero_bytes,
 };
 
 /// The seeds of the hashes; fixed so that partials merge.
@@ -31,23 +38,10 @@ const NS_DOMAIN_SEED: u64 = 0x6e73_6875_6e74_0002;
 const HOST_SEED: u64 = 0x6e73_6875_6e74_0003;
 const PARENT_SEED: u64 = 0x6e73_6875_6e74_0004;
 
-/// Distinct hosts kept inside a group's entry before the overflow set.
-const INLINE_HOSTS: usize = 4;
-
-/// Hosts sharing one name-server domain and one parent.
-#[derive(Debug, Clone)]
-struct Group {
-    /// The parent is a public suffix: this entry only redirects to
-    /// per-host groups.
-    suffix_parent: bool,
-    /// Index into `Partial::ns_domains`.
-    ns_domain: u32,
-    ns_hash: u64,
-    records: u64,
-    ttl_sum: u64,
-    hosts: [u64; INLINE_HOSTS],
-    host_count: u8,
-}
+/// How many lines ahead of the one being counted a block is split and
+/// prefetched: enough to cover a miss to memory, few enough that the
+/// lines stay in the cache.
+const LOOKAHEAD: usize = 8;
 
 /// What one worker (or one file) has counted.
 pub(super) struct Partial {
@@ -57,25 +51,56 @@ pub(super) struct Partial {
     /// NS records counted as delegations.
     pub(super) delegations: u64,
     /// Group key (hash of the parent, or of the host) → group.
-    groups: HashMap<u64, Group, PassThrough>,
+    groups: GroupTable,
+    /// Keys of groups whose 32-bit record count wrapped, once per wrap.
+    record_wraps: Vec<u64>,
     /// Hosts beyond a group's inline ones: host hash → group key.
     overflow: HashMap<u64, u64, PassThrough>,
     /// Name-server domains and their hashes.
     ns_domains: Vec<(String, u64)>,
-    ns_index: HashMap<String, u32, FixedState>,
-    /// (domain, name-server domain) pair hash → name-server domain.
-    pairs: Vec<(u64, u32)>,
-    /// Adjacent duplicates are skipped before they reach `pairs`.
-    last_pair: u64,
-    /// `pairs` is sorted and free of duplicates.
-    pairs_sorted: bool,
+    /// Name-server domain hash → index in `ns_domains`.
+    ns_index: HashMap<u64, u32, PassThrough>,
+    /// Distinct (domain, name-server domain) pairs.
+    pairs: PairSet,
     /// The previous NS owner and its hash: a domain's NS records are
     /// usually adjacent, so its name is hashed once.
     last_owner: Vec<u8>,
     last_owner_hash: u64,
     /// The previous owner as written on the fast path, before
-    /// lower-casing: equal raw bytes need no second look.
+    /// lower-casing, and its hash: equal raw bytes need no second look.
     last_raw_owner: Vec<u8>,
+    last_raw_owner_hash: u64,
+    /// The fast path's line splitter.
+    scanner: Scanner,
+}
+
+/// The hashes that place a host: its parent's group key (`None` for a
+/// single-label host) and its own key.
+#[derive(Clone, Copy)]
+struct HostKeys {
+    parent: Option<u64>,
+    host: u64,
+}
+
+/// A plain NS line, split and hashed ahead of being counted.
+#[derive(Clone, Copy)]
+struct NsLine<'a> {
+    /// As written.
+    owner: &'a [u8],
+    /// The owner is known to be lower case.
+    lower: bool,
+    /// Lower case, without the trailing dot.
+    host: &'a [u8],
+    ttl: u32,
+    keys: HostKeys,
+}
+
+/// One line of a block, as the pipeline holds it.
+#[derive(Clone, Copy)]
+enum Prepared<'a> {
+    Ns(NsLine<'a>),
+    /// Anything else, counted by [`Partial::fast_line_checked`].
+    Line(&'a [u8]),
 }
 
 impl Partial {
@@ -84,22 +109,75 @@ impl Partial {
             section,
             records: 0,
             delegations: 0,
-            groups: HashMap::with_hasher(PassThrough),
+            groups: GroupTable::new(),
+            record_wraps: Vec::new(),
             overflow: HashMap::with_hasher(PassThrough),
             ns_domains: Vec::new(),
-            ns_index: HashMap::with_hasher(FixedState::with_seed(2)),
-            pairs: Vec::new(),
-            last_pair: 0,
-            pairs_sorted: true,
+            ns_index: HashMap::with_hasher(PassThrough),
+            pairs: PairSet::default(),
             last_owner: Vec::new(),
             last_owner_hash: 0,
             last_raw_owner: Vec::new(),
+            last_raw_owner_hash: 0,
+            scanner: Scanner::default(),
         }
     }
 
     /// Room for `additional` more distinct pairs.
     pub(super) fn reserve_pairs(&mut self, additional: usize) {
         self.pairs.reserve(additional);
+    }
+
+    /// Whole lines of a block (the last may lack its newline). `false`
+    /// when the file must go to the general reader.
+    pub(super) fn fast_block(&mut self, block: &[u8], apex: &mut Option<Vec<u8>>) -> bool {
+        let mut scanner = std::mem::take(&mut self.scanner);
+        let done = scan::pieces(block).all(|piece| match scanner.lines(piece) {
+            Some(lines) => self.fast_lines(lines, apex),
+            None => false,
+        });
+        self.scanner = scanner;
+        done
+    }
+
+    /// Counts lines as a pipeline: each is prepared (its group's slot
+    /// prefetched) [`LOOKAHEAD`] lines before it is counted.
+    fn fast_lines(&mut self, lines: scan::Lines<'_>, apex: &mut Option<Vec<u8>>) -> bool {
+        let mut ring = [Prepared::Line(&[]); LOOKAHEAD];
+        let mut count = 0;
+
+        for line in lines {
+            let slot = &mut ring[count % LOOKAHEAD];
+            if count >= LOOKAHEAD && !self.count_prepared(*slot, apex) {
+                return false;
+            }
+            *slot = self.prepare(line);
+            count += 1;
+        }
+
+        let pending = count.saturating_sub(LOOKAHEAD)..count;
+        pending.into_iter().all(|i| self.count_prepared(ring[i % LOOKAHEAD], apex))
+    }
+
+    /// Hashes an NS line's host and prefetches its group's slot.
+    fn prepare<'a>(&self, line: Line<'a>) -> Prepared<'a> {
+        let ns = match line {
+            Line::Ns(ns) => ns,
+            Line::Other(line) => return Prepared::Line(line),
+        };
+        let keys = host_keys(ns.host);
+        self.groups.prefetch(keys.parent.unwrap_or(keys.host));
+        Prepared::Ns(NsLine { owner: ns.owner, lower: ns.lower, host: ns.host, ttl: ns.ttl, keys })
+    }
+
+    fn count_prepared(&mut self, line: Prepared<'_>, apex: &mut Option<Vec<u8>>) -> bool {
+        match line {
+            Prepared::Ns(ns) => {
+                self.records += 1;
+                self.fast_ns(ns, apex)
+            }
+            Prepared::Line(line) => self.fast_line_checked(line, apex),
+        }
     }
 
     /// One raw line of the fast path. `false` when the file must go to
@@ -130,7 +208,7 @@ impl Partial {
         }
 
         // The host is checked when it is new to its group (in
-        // `add_ns_hashed`); here it is only lower-cased when it must be.
+        // `add_ns_keyed`); here it is only lower-cased when it must be.
         let mut host_buf = [0u8; 256];
         let raw_host = &fields.rdata[..fields.rdata.len() - 1];
         let host = match has_upper(raw_host) {
@@ -140,19 +218,31 @@ impl Partial {
         let (Some(host), Some(ttl)) = (host, parse_ttl(fields.ttl)) else {
             return false;
         };
-        if fields.owner == self.last_raw_owner.as_slice() {
-            return self.add_ns_hashed(self.last_owner_hash, host, ttl);
+        let keys = host_keys(host);
+        self.fast_ns(NsLine { owner: fields.owner, lower: false, host, ttl, keys }, apex)
+    }
+
+    /// A split NS record on the fast path: its owner is hashed unless it
+    /// repeats the previous one, and the apex's own records are skipped.
+    fn fast_ns(&mut self, ns: NsLine<'_>, apex: &mut Option<Vec<u8>>) -> bool {
+        if same_bytes(ns.owner, &self.last_raw_owner) {
+            return self.add_ns_keyed(self.last_raw_owner_hash, ns.host, ns.ttl, ns.keys);
         }
 
         let mut owner_buf = [0u8; 256];
-        let Some(owner) = lowercase(fields.owner, &mut owner_buf) else { return false };
+        let owner = match ns.lower {
+            true => plain_lower_name(ns.owner).or_else(|| lowercase(ns.owner, &mut owner_buf)),
+            false => lowercase(ns.owner, &mut owner_buf),
+        };
+        let Some(owner) = owner else { return false };
         if owner.is_empty() || apex.as_deref() == Some(owner) {
             return true;
         }
-        let owner_hash = self.owner_hash(owner);
+        let owner_hash = FixedState::with_seed(OWNER_SEED).hash_one(owner);
         self.last_raw_owner.clear();
-        self.last_raw_owner.extend_from_slice(fields.owner);
-        self.add_ns_hashed(owner_hash, host, ttl)
+        self.last_raw_owner.extend_from_slice(ns.owner);
+        self.last_raw_owner_hash = owner_hash;
+        self.add_ns_keyed(owner_hash, ns.host, ns.ttl, ns.keys)
     }
 
     /// An SOA on the fast path: it must agree with the apex found first.
@@ -174,7 +264,7 @@ impl Partial {
     /// lower case without trailing dot. `false` when `host` is no name.
     pub(super) fn add_ns(&mut self, owner: &[u8], host: &[u8], ttl: u32) -> bool {
         let owner_hash = self.owner_hash(owner);
-        self.add_ns_hashed(owner_hash, host, ttl)
+        self.add_ns_keyed(owner_hash, host, ttl, host_keys(host))
     }
 
     /// The hash of a canonical owner name, computed once per run of
@@ -188,104 +278,70 @@ impl Partial {
         self.last_owner_hash
     }
 
-    /// [`Self::add_ns`] with the owner already hashed.
-    fn add_ns_hashed(&mut self, owner_hash: u64, host: &[u8], ttl: u32) -> bool {
-        let dot = host.iter().position(|&b| b == b'.');
-        let parent = dot.map(|dot| &host[dot + 1..]);
-        let parent_key = parent.map(|p| FixedState::with_seed(PARENT_SEED).hash_one(p));
-        let host_hash = match (dot, parent_key) {
-            (Some(dot), Some(parent_key)) => host_key(&host[..dot], parent_key),
-            _ => FixedState::with_seed(HOST_SEED).hash_one(host),
-        };
-        let Some(key) = self.group_of(host, host_hash, parent, parent_key) else { return false };
+    /// [`Self::add_ns`] with the owner and the host already hashed.
+    fn add_ns_keyed(&mut self, owner_hash: u64, host: &[u8], ttl: u32, keys: HostKeys) -> bool {
+        let Some(slot) = self.group_of(host, keys) else { return false };
         self.delegations += 1;
 
-        let Some(group) = self.groups.get_mut(&key) else { return false };
-        group.records += 1;
+        let group = self.groups.slot(slot);
+        group.records = group.records.wrapping_add(1);
+        if group.records == 0 {
+            self.record_wraps.push(group.key);
+        }
         group.ttl_sum += u64::from(ttl);
         let (ns_domain, ns_hash) = (group.ns_domain, group.ns_hash);
-        let known = group.hosts[..group.host_count as usize].contains(&host_hash);
-        if !known && !self.overflow.contains_key(&host_hash) {
+        if !group.has_host(keys.host) && !self.overflow.contains_key(&keys.host) {
             if !valid_name(host) {
                 return false;
             }
-            self.add_host(key, host_hash);
+            self.add_host(slot, keys.host);
         }
 
-        let pair = owner_hash ^ ns_hash;
-        if pair != self.last_pair {
-            self.last_pair = pair;
-            self.pairs.push((pair, ns_domain));
-            self.pairs_sorted = false;
-        }
+        self.pairs.push(owner_hash ^ ns_hash, ns_domain);
         true
     }
 
-    /// The key of the group `host` belongs to, creating it if new.
-    fn group_of(
-        &mut self,
-        host: &[u8],
-        host_hash: u64,
-        parent: Option<&[u8]>,
-        parent_key: Option<u64>,
-    ) -> Option<u64> {
-        if let Some(key) = parent_key {
-            match self.groups.get(&key) {
-                Some(group) if !group.suffix_parent => return Some(key),
-                Some(_) => return self.host_group(host, host_hash),
-                None => {}
-            }
+    /// The slot of the group `host` belongs to, creating it if new.
+    fn group_of(&mut self, host: &[u8], keys: HostKeys) -> Option<usize> {
+        let Some(parent_key) = keys.parent else { return self.host_group(host, keys.host) };
+
+        match self.groups.find(parent_key) {
+            Some(slot) if !self.groups.slot(slot).is_suffix_parent() => Some(slot),
+            Some(_) => self.host_group(host, keys.host),
+            None => self.new_group(host, keys.host, parent_key),
         }
-        self.new_group(host, host_hash, parent, parent_key)
     }
 
-    /// The group of a host directly below a public suffix.
-    fn host_group(&mut self, host: &[u8], host_hash: u64) -> Option<u64> {
-        if self.groups.contains_key(&host_hash) {
-            return Some(host_hash);
+    /// The group of a host directly below a public suffix, or of a
+    /// single-label host.
+    fn host_group(&mut self, host: &[u8], host_key: u64) -> Option<usize> {
+        if let Some(slot) = self.groups.find(host_key) {
+            return Some(slot);
         }
         let ns_domain = self.ns_domain_of(host)?;
-        self.groups.insert(host_hash, self.group(ns_domain, false));
-        Some(host_hash)
+        Some(self.groups.insert(self.group(host_key, ns_domain)))
     }
 
     /// Resolves a host never seen under this parent.
-    fn new_group(
-        &mut self,
-        host: &[u8],
-        host_hash: u64,
-        parent: Option<&[u8]>,
-        parent_key: Option<u64>,
-    ) -> Option<u64> {
+    fn new_group(&mut self, host: &[u8], host_key: u64, parent_key: u64) -> Option<usize> {
         let ns_domain = self.ns_domain_of(host)?;
-        let shared = parent.zip(parent_key).filter(|(p, _)| self.has_registered_domain(p));
+        let parent = host.iter().position(|&b| b == b'.').map_or(&[][..], |dot| &host[dot + 1..]);
 
-        match shared {
-            Some((_, key)) => {
-                self.groups.insert(key, self.group(ns_domain, false));
-                Some(key)
-            }
-            None => {
-                if let Some(key) = parent_key {
-                    self.groups.insert(key, self.group(0, true));
-                }
-                self.groups.insert(host_hash, self.group(ns_domain, false));
-                Some(host_hash)
-            }
+        // When the host's registered domain is its parent (`ns1` below
+        // `hoster.net`, the usual case), the parent has a registered
+        // domain too: the list's rules that decide the host's suffix
+        // decide the parent's alike. Only other hosts need a second look.
+        let is_parent = self.ns_domains[ns_domain as usize].0.as_bytes() == parent;
+        if is_parent || self.has_registered_domain(parent) {
+            return Some(self.groups.insert(self.group(parent_key, ns_domain)));
         }
+        self.groups.insert(Group::new(parent_key, SUFFIX_PARENT, 0));
+        self.host_group(host, host_key)
     }
 
-    fn group(&self, ns_domain: u32, suffix_parent: bool) -> Group {
+    fn group(&self, key: u64, ns_domain: u32) -> Group {
         let ns_hash = self.ns_domains.get(ns_domain as usize).map_or(0, |(_, h)| *h);
-        Group {
-            suffix_parent,
-            ns_domain,
-            ns_hash,
-            records: 0,
-            ttl_sum: 0,
-            hosts: [0; INLINE_HOSTS],
-            host_count: 0,
-        }
+        Group::new(key, ns_domain, ns_hash)
     }
 
     /// Whether `parent` is below a public suffix, so that every host
@@ -295,15 +351,11 @@ impl Partial {
         name.is_some_and(|n| psl::embedded().registered_domain(&n, self.section).is_some())
     }
 
-    /// Records a new distinct host of a group.
-    fn add_host(&mut self, key: u64, host_hash: u64) {
-        let Some(group) = self.groups.get_mut(&key) else { return };
-        let count = group.host_count as usize;
-        if count < INLINE_HOSTS {
-            group.hosts[count] = host_hash;
-            group.host_count += 1;
-        } else {
-            self.overflow.entry(host_hash).or_insert(key);
+    /// Records a new distinct host of the group in `slot`.
+    fn add_host(&mut self, slot: usize, host_key: u64) {
+        let group = self.groups.slot(slot);
+        if !group.add_host(host_key) {
+            self.overflow.entry(host_key).or_insert(group.key);
         }
     }
 
@@ -318,14 +370,17 @@ impl Partial {
     }
 
     fn intern_ns_domain(&mut self, ns_domain: String) -> u32 {
-        if let Some(&index) = self.ns_index.get(&ns_domain) {
-            return index;
-        }
-
-        let index = self.ns_domains.len() as u32;
         let hash = FixedState::with_seed(NS_DOMAIN_SEED).hash_one(ns_domain.as_bytes());
-        self.ns_domains.push((ns_domain.clone(), hash));
-        self.ns_index.insert(ns_domain, index);
+        self.intern_hashed(ns_domain, hash)
+    }
+
+    /// The index of a name-server domain, known by its hash.
+    fn intern_hashed(&mut self, ns_domain: String, hash: u64) -> u32 {
+        let next = self.ns_domains.len() as u32;
+        let index = *self.ns_index.entry(hash).or_insert(next);
+        if index == next {
+            self.ns_domains.push((ns_domain, hash));
+        }
         index
     }
 
@@ -333,85 +388,90 @@ impl Partial {
     pub(super) fn merge(parts: Vec<Partial>) -> Partial {
         let mut parts = parts.into_iter();
         let Some(mut total) = parts.next() else { return Partial::new(Section::Icann) };
-        total.sort_pairs();
 
-        for mut part in parts {
-            part.sort_pairs();
+        for part in parts {
             total.absorb(part);
         }
         total
     }
 
-    /// Sorts and de-duplicates the pairs; workers call it before they
-    /// return, so that the sorting runs in parallel.
-    pub(super) fn sort_pairs(&mut self) {
-        if self.pairs_sorted {
-            return;
-        }
-        self.pairs = bucket_sort(std::mem::take(&mut self.pairs));
-        self.pairs.dedup_by_key(|&mut (pair, _)| pair);
-        self.pairs_sorted = true;
+    /// Scatters the pairs; workers call it before they return, so that
+    /// this runs in parallel.
+    pub(super) fn seal_pairs(&mut self) {
+        self.pairs.seal();
     }
 
-    /// Adds `other` (pairs sorted) into `self` (pairs sorted).
+    /// Adds `other` into `self`.
     fn absorb(&mut self, other: Partial) {
-        let remap: Vec<u32> =
-            other.ns_domains.iter().map(|(name, _)| self.intern_ns_domain(name.clone())).collect();
+        let remap: Vec<u32> = other
+            .ns_domains
+            .into_iter()
+            .map(|(name, hash)| self.intern_hashed(name, hash))
+            .collect();
 
-        for (key, theirs) in &other.groups {
-            let mine = self.groups.entry(*key).or_insert_with(|| Group {
-                ns_domain: if theirs.suffix_parent { 0 } else { remap[theirs.ns_domain as usize] },
-                records: 0,
-                ttl_sum: 0,
-                host_count: 0,
-                ..theirs.clone()
-            });
-            mine.records += theirs.records;
-            mine.ttl_sum += theirs.ttl_sum;
-            for &host in &theirs.hosts[..theirs.host_count as usize] {
-                if !self.group_has_host(*key, host) {
-                    self.add_host(*key, host);
+        for theirs in other.groups.iter() {
+            let slot = self.absorb_group(theirs, &remap);
+            for &host in theirs.hosts.iter().filter(|&&h| h != 0) {
+                if !self.group_has_host(slot, host) {
+                    self.add_host(slot, host);
                 }
             }
         }
 
         for (host, key) in other.overflow {
-            if !self.group_has_host(key, host) {
+            let slot = self.groups.find(key);
+            if slot.is_some_and(|slot| !self.group_has_host(slot, host)) {
                 self.overflow.insert(host, key);
             }
         }
 
-        let theirs = other.pairs.into_iter().map(|(pair, i)| (pair, remap[i as usize]));
-        self.pairs = merge_sorted(std::mem::take(&mut self.pairs), theirs);
+        self.pairs.absorb(other.pairs, &remap);
+        self.record_wraps.extend(other.record_wraps);
         self.records += other.records;
         self.delegations += other.delegations;
     }
 
-    fn group_has_host(&self, key: u64, host: u64) -> bool {
-        let inline =
-            self.groups.get(&key).is_some_and(|g| g.hosts[..g.host_count as usize].contains(&host));
-        inline || self.overflow.contains_key(&host)
+    /// Adds another partial's group's sums to this one's group of the
+    /// same key, creating it if new; returns its slot.
+    fn absorb_group(&mut self, theirs: &Group, remap: &[u32]) -> usize {
+        let slot = self.groups.find(theirs.key).unwrap_or_else(|| {
+            let ns_domain = match theirs.is_suffix_parent() {
+                true => SUFFIX_PARENT,
+                false => remap[theirs.ns_domain as usize],
+            };
+            self.groups.insert(Group::new(theirs.key, ns_domain, theirs.ns_hash))
+        });
+
+        let mine = self.groups.slot(slot);
+        let records = u64::from(mine.records) + u64::from(theirs.records);
+        mine.records = records as u32;
+        mine.ttl_sum += theirs.ttl_sum;
+        if records > u64::from(u32::MAX) {
+            self.record_wraps.push(theirs.key);
+        }
+        slot
+    }
+
+    fn group_has_host(&mut self, slot: usize, host: u64) -> bool {
+        self.groups.slot(slot).has_host(host) || self.overflow.contains_key(&host)
     }
 
     /// The final rows: distinct domains from the pairs, records, TTLs and
     /// hosts from the groups; most domains first, then by name.
     pub(super) fn into_rows(self) -> Vec<NsDomainStats> {
         let n = self.ns_domains.len();
-        let (mut domains, mut hosts, mut records, mut ttl_sum) =
-            (vec![0u64; n], vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+        let domains = self.pairs.count(n);
+        let (mut hosts, mut records, mut ttl_sum) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
 
-        self.pairs.iter().for_each(|&(_, i)| domains[i as usize] += 1);
-        for group in self.groups.values().filter(|g| !g.suffix_parent) {
+        for group in self.groups.iter().filter(|g| !g.is_suffix_parent()) {
             let i = group.ns_domain as usize;
-            records[i] += group.records;
+            records[i] += u64::from(group.records);
             ttl_sum[i] += group.ttl_sum;
-            hosts[i] += u64::from(group.host_count);
+            hosts[i] += group.host_count();
         }
-        for key in self.overflow.values() {
-            if let Some(group) = self.groups.get(key) {
-                hosts[group.ns_domain as usize] += 1;
-            }
-        }
+        let ns_domain_of = |key: &u64| self.groups.get(*key).map(|g| g.ns_domain as usize);
+        self.overflow.values().filter_map(ns_domain_of).for_each(|i| hosts[i] += 1);
+        self.record_wraps.iter().filter_map(ns_domain_of).for_each(|i| records[i] += 1 << 32);
 
         let mut rows: Vec<NsDomainStats> = self
             .ns_domains
@@ -426,9 +486,97 @@ impl Partial {
                 ttl_sum: ttl_sum[i],
             })
             .collect();
-        rows.sort_by(|a, b| b.domains.cmp(&a.domains).then_with(|| a.ns_domain.cmp(&b.ns_domain)));
+        sort_rows(&mut rows);
         rows
     }
+}
+
+/// Most domains first, then by name. Rows are sorted by one number,
+/// the domain count and the name's first eight bytes, and only rows
+/// that tie on it (names sharing a prefix) compare whole names.
+fn sort_rows(rows: &mut Vec<NsDomainStats>) {
+    let prefix = |name: &str| {
+        let mut bytes = [0u8; 8];
+        let len = name.len().min(8);
+        bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
+        u64::from_be_bytes(bytes)
+    };
+    let key = |r: &NsDomainStats| {
+        u128::from(u64::MAX - r.domains) << 64 | u128::from(prefix(&r.ns_domain))
+    };
+    let mut keys: Vec<(u128, usize)> = rows.iter().enumerate().map(|(i, r)| (key(r), i)).collect();
+    keys.sort_unstable();
+
+    let by_name =
+        |a: &(u128, usize), b: &(u128, usize)| rows[a.1].ns_domain.cmp(&rows[b.1].ns_domain);
+    for tie in keys.chunk_by_mut(|a, b| a.0 == b.0).filter(|tie| tie.len() > 1) {
+        tie.sort_unstable_by(by_name);
+    }
+
+    let mut taken: Vec<Option<NsDomainStats>> =
+        std::mem::take(rows).into_iter().map(Some).collect();
+    rows.extend(keys.iter().filter_map(|&(_, i)| taken[i].take()));
+}
+
+/// Whether two short strings are equal, without a call for the usual
+/// owner of 8 to 16 bytes: two overlapping words from each.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8).map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()))
+    };
+    match a.len() {
+        8..=16 => {
+            let tail = a.len() - 8;
+            word(a, 0) == word(b, 0) && word(a, tail) == word(b, tail)
+        }
+        _ => a == b,
+    }
+}
+
+/// `name` without its trailing dot when it is one [`lowercase`] would
+/// copy unchanged (given no upper-case letters): printable, no empty
+/// label, short enough that no label can pass 63 bytes. `None` sends
+/// other names the long way.
+fn plain_lower_name(name: &[u8]) -> Option<&[u8]> {
+    let name = name.strip_suffix(b".")?;
+    let (&first, &last) = (name.first()?, name.last()?);
+    let printable = name.iter().fold(true, |ok, &b| ok & (0x21..=0x7e).contains(&b));
+    let empty_label = name.windows(2).fold(false, |bad, w| bad | (w == b".."));
+    let plain = name.len() <= 63 && first != b'.' && last != b'.' && printable && !empty_label;
+    plain.then_some(name)
+}
+
+/// The first dot of a host, found eight bytes at once when its first
+/// label is short (`ns1.`, `dns2.`).
+fn first_dot(host: &[u8]) -> Option<usize> {
+    let word = host.get(..8).map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()));
+    let dots = word.map_or(0, |w| zero_bytes(w ^ splat(b'.')));
+    match dots {
+        0 => host.iter().position(|&b| b == b'.'),
+        _ => Some((dots.trailing_zeros() / 8) as usize),
+    }
+}
+
+/// Where a host goes: its parent's group, or its own.
+fn host_keys(host: &[u8]) -> HostKeys {
+    match first_dot(host) {
+        Some(dot) => {
+            let parent = nonzero(FixedState::with_seed(PARENT_SEED).hash_one(&host[dot + 1..]));
+            HostKeys { parent: Some(parent), host: host_key(&host[..dot], parent) }
+        }
+        None => HostKeys {
+            parent: None,
+            host: nonzero(FixedState::with_seed(HOST_SEED).hash_one(host)),
+        },
+    }
+}
+
+/// A hash with 0 moved away: 0 marks empty slots and unused hosts.
+fn nonzero(hash: u64) -> u64 {
+    hash.max(1)
 }
 
 /// A host's key from its first label and its parent's hash: short
@@ -446,7 +594,7 @@ fn host_key(first_label: &[u8], parent_key: u64) -> u64 {
     };
     let mixed = (parent_key ^ label.wrapping_mul(0x9e37_79b9_7f4a_7c15))
         .wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    mixed ^ (mixed >> 31)
+    nonzero(mixed ^ (mixed >> 31))
 }
 
 /// A hasher for keys that are already 64-bit hashes.
@@ -479,54 +627,4 @@ impl std::hash::Hasher for PassThroughHasher {
     fn write_u64(&mut self, value: u64) {
         self.0 = value;
     }
-}
-
-/// Sorts pairs by key: one pass scatters them by their top bits (keys
-/// are hashes, so the buckets are even), then each small bucket is
-/// sorted in cache. Several times faster than one big sort.
-fn bucket_sort(pairs: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
-    const BITS: u32 = 12;
-    let bucket = |key: u64| (key >> (64 - BITS)) as usize;
-
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    pairs.iter().for_each(|&(key, _)| starts[bucket(key) + 1] += 1);
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-
-    let mut sorted = vec![(0u64, 0u32); pairs.len()];
-    let mut next = starts.clone();
-    for pair in pairs {
-        let slot = &mut next[bucket(pair.0)];
-        sorted[*slot] = pair;
-        *slot += 1;
-    }
-
-    for window in starts.windows(2) {
-        sorted[window[0]..window[1]].sort_unstable_by_key(|&(key, _)| key);
-    }
-    sorted
-}
-
-/// Merges two key-sorted, key-unique pair lists into one.
-fn merge_sorted(left: Vec<(u64, u32)>, right: impl Iterator<Item = (u64, u32)>) -> Vec<(u64, u32)> {
-    let mut out = Vec::with_capacity(left.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.peekable();
-
-    loop {
-        let next = match (left.peek(), right.peek()) {
-            (Some(l), Some(r)) if l.0 < r.0 => left.next(),
-            (Some(l), Some(r)) if l.0 > r.0 => right.next(),
-            (Some(_), Some(_)) => {
-                right.next();
-                left.next()
-            }
-            (Some(_), None) => left.next(),
-            (None, Some(_)) => right.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
-    out
 }
