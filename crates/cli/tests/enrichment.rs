@@ -147,7 +147,10 @@ fn network_views_and_ptr_patterns() {
 
     let subnet = env.json(&["subnet", "192.0.2.77/24"]);
     assert_eq!(subnet["cidr"], "192.0.2.0/24");
-    assert_eq!((subnet["name_count"].as_u64(), subnet["address_count"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (subnet["name_count"].as_u64(), subnet["address_count"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(subnet["hosted"][0]["sources"], serde_json::json!(["pdns"]));
     let asn = env.json(&["asn", "64500"]);
     assert_eq!(asn["name_count"], 2, "{asn}");
@@ -317,4 +320,58 @@ fn every_passive_dns_layout_stores_what_its_reader_yields() {
         assert!(!keys(&expected).is_empty(), "{file}: no expected observations");
         assert_eq!(keys(&export(&env)), keys(&expected), "{file}");
     }
+}
+
+#[test]
+fn times_outside_1970_to_9999_are_bad_records_and_empty_inputs_store_nothing() {
+    let env = Env::new();
+    let lines = [
+        r#"{"rrname":"a.example","rrtype":"A","rdata":"192.0.2.1","time_first":"-9223372036854775808.5","time_last":1700000000}"#,
+        r#"{"rrname":"b.example","rrtype":"A","rdata":"192.0.2.2","time_first":0,"time_last":9223372036854775807}"#,
+        r#"{"rrname":"c.example","rrtype":"A","rdata":"192.0.2.3","time_first":1700000001,"time_last":1700000000}"#,
+        r#"{"rrname":"d.example","rrtype":"A","rdata":"192.0.2.4","time_first_ms":1700000000999,"time_last":1700000001}"#,
+    ];
+    let file = write(&env, "t.jsonl", &(lines.join("\n") + "\n"));
+
+    let outcome = env.json(&["ingest", "pdns", &file]);
+    assert_eq!(outcome["files"][0]["skipped"], 3, "{outcome}");
+    assert_eq!(outcome["files"][0]["observed_at"], "2023-11-14T22:13:21Z", "{outcome}");
+    let exported = export(&env);
+    assert!(exported.contains("d.example") && exported.lines().count() == 1, "{exported}");
+
+    // A file with nothing to store records nothing (no batch whose
+    // moment would move every view's default --as-of).
+    let empty = write(&env, "empty.jsonl", "");
+    let outcome = env.json(&["ingest", "pdns", "--input-format", "cof", &empty]);
+    assert_eq!(outcome["files"][0]["status"], "empty", "{outcome}");
+    assert_eq!(env.json(&["store", "info"])["batches"].as_array().unwrap().len(), 1);
+
+    // An ASN table without rows would hide the source's older table.
+    let table = write(&env, "t.csv", TABLE);
+    env.ok(&["ingest", "asn", "--source", "t", "--date", "2023-01-01", &table]);
+    let none = write(&env, "none.csv", "# only a comment\n\n");
+    let refused = env.run(&["ingest", "asn", "--source", "t", "--date", "2023-06-01", &none]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(env.json(&["ip", "192.0.2.1"])["asn"]["asn"], 64500);
+}
+
+#[test]
+fn ipv6_data_never_answers_for_ipv4() {
+    let env = Env::new();
+    env.ok(&["ingest", "pdns", &write(&env, "p.jsonl", COF)]);
+    let table = "0.0.0.0,255.255.255.255,600,Everything4\n\
+                 ::,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,700,Everything6\n\
+                 ::ffff:5.0.0.0,::ffff:5.0.0.255,500,Mapped\n";
+    env.ok(&["ingest", "asn", &write(&env, "mixed.csv", table)]);
+
+    assert_eq!(env.json(&["ip", "192.0.2.10"])["asn"]["asn"], 600);
+    assert_eq!(env.json(&["ip", "::ffff:192.0.2.10"])["ip"], "192.0.2.10");
+    assert_eq!(env.json(&["ip", "2001:db8::1"])["asn"]["asn"], 700);
+    let v6 = env.json(&["subnet", "::/0"]);
+    assert_eq!(v6["name_count"], 0, "IPv4 names are not in ::/0: {v6}");
+    let mapped = env.json(&["subnet", "::ffff:192.0.2.0/120"]);
+    assert_eq!((mapped["cidr"].as_str(), mapped["name_count"].as_u64()), (Some("192.0.2.0/24"), Some(2)));
+
+    let bad_source = env.run(&["ingest", "asn", "--source", "a\u{1b}[31m", &write(&env, "x.csv", TABLE)]);
+    assert_eq!(bad_source.status.code(), Some(2));
 }

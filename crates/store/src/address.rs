@@ -45,6 +45,32 @@ pub fn network_keys(start: IpAddr, len: u8) -> ([u8; 16], [u8; 16]) {
     ((bits & !host).to_be_bytes(), (bits | host).to_be_bytes())
 }
 
+/// The keys of IPv4 addresses: `::ffff:0:0/96`.
+pub(crate) const MAPPED_FIRST: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0];
+/// The last key of an IPv4 address.
+pub(crate) const MAPPED_LAST: [u8; 16] =
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+
+/// An IPv6 key range without the keys of IPv4 addresses: IPv6 data
+/// must never answer for IPv4 (an IPv6 row `::/0` would otherwise cover
+/// every IPv4 address). Zero, one or two ranges.
+pub(crate) fn without_ipv4(lo: [u8; 16], hi: [u8; 16]) -> Vec<([u8; 16], [u8; 16])> {
+    if hi < MAPPED_FIRST || lo > MAPPED_LAST {
+        return vec![(lo, hi)];
+    }
+
+    let below = u128::from_be_bytes(MAPPED_FIRST).checked_sub(1).map(u128::to_be_bytes);
+    let above = u128::from_be_bytes(MAPPED_LAST).checked_add(1).map(u128::to_be_bytes);
+    let mut pieces = Vec::new();
+    if let Some(below) = below.filter(|_| lo < MAPPED_FIRST) {
+        pieces.push((lo, below));
+    }
+    if let Some(above) = above.filter(|_| hi > MAPPED_LAST) {
+        pieces.push((above, hi));
+    }
+    pieces
+}
+
 /// The `ip` column of an observation: the address of an A or AAAA
 /// record whose data is one.
 pub(crate) fn address_column(rrtype: u16, rdata: &str) -> Option<[u8; 16]> {
@@ -93,6 +119,17 @@ mod tests {
         assert_eq!((lo, hi), ([0; 16], [0xff; 16]));
         let (lo, hi) = network_keys("10.1.2.3".parse().unwrap(), 32);
         assert_eq!(lo, hi);
+    }
+
+    #[test]
+    fn ipv6_ranges_leave_the_ipv4_keys_out() {
+        let key = |t: &str| ip_key(t.parse().unwrap());
+        let all = without_ipv4([0; 16], [0xff; 16]);
+        assert_eq!(all.len(), 2);
+        assert!(all[0].1 < MAPPED_FIRST && all[1].0 > MAPPED_LAST);
+        assert!(without_ipv4(key("::ffff:5.0.0.0"), key("::ffff:5.0.0.255")).is_empty());
+        let v6 = (key("2001:db8::"), key("2001:db8::ffff"));
+        assert_eq!(without_ipv4(v6.0, v6.1), [v6]);
     }
 
     #[test]

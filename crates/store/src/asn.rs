@@ -20,7 +20,7 @@ use std::net::IpAddr;
 use rusqlite::named_params;
 use serde::Serialize;
 
-use crate::address::{ip_from_key, ip_key};
+use crate::address::{ip_from_key, ip_key, without_ipv4};
 use crate::error::StoreError;
 use crate::sqlite::SqliteStore;
 use crate::writer::BatchWriter;
@@ -97,7 +97,9 @@ SELECT start, end, asn, holder, row_range FROM asn_segments
 WHERE batch_id = :batch AND start <= :ip ORDER BY start DESC LIMIT 1";
 
 impl BatchWriter<'_> {
-    /// Adds one segment of an IP-to-AS table to this batch. Segments
+    /// Adds one segment of an IP-to-AS table to this batch; an IPv6
+    /// segment leaves out the keys of IPv4 addresses (IPv4-mapped rows
+    /// of an IPv6 table answer for nothing). Segments
     /// come in address order from [`AsnTable`]-like sources, which
     /// keeps the index appends cheap.
     ///
@@ -113,11 +115,17 @@ impl BatchWriter<'_> {
 
         let id = self.id();
         let Some(insert) = self.segment_insert.as_mut() else { return Ok(()) };
-        let start = ip_key(segment.start).to_vec();
-        let end = ip_key(segment.end).to_vec();
-        let values =
-            rusqlite::params![id, start, end, segment.asn, segment.holder, segment.row_range];
-        insert.execute(values).map_err(store.sql("add an ASN segment"))?;
+        let (start, end) = (ip_key(segment.start), ip_key(segment.end));
+        let pieces = match segment.start {
+            IpAddr::V4(_) => vec![(start, end)],
+            IpAddr::V6(_) => without_ipv4(start, end),
+        };
+        for (start, end) in pieces {
+            let (start, end) = (start.to_vec(), end.to_vec());
+            let (asn, holder, row) = (segment.asn, segment.holder, segment.row_range);
+            let values = rusqlite::params![id, start, end, asn, holder, row];
+            insert.execute(values).map_err(store.sql("add an ASN segment"))?;
+        }
         Ok(())
     }
 }

@@ -77,8 +77,12 @@ impl BatchMeta {
     fn validate(&self) -> Result<(), StoreError> {
         let word = !self.kind.is_empty()
             && self.kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let source_ok = self.source.as_deref().is_none_or(is_source_name);
         let reason = match (word, self.kind == SOURCE_ZONE, &self.zone) {
             (false, _, _) => "the kind must be a lower-case word such as \"zone\" or \"pdns\"",
+            _ if !source_ok => {
+                "a source name must be 1 to 100 printable characters, without spaces at either end"
+            }
             (true, true, None) => "a zone file needs its zone origin; pass the zone",
             (true, false, Some(_)) => "only zone files have a zone; pass none for this kind",
             _ => return Ok(()),
@@ -87,6 +91,13 @@ impl BatchMeta {
         let file_name = self.file_name.clone();
         Err(StoreError::InvalidBatch { file_name, reason: reason.to_owned() })
     }
+}
+
+/// Whether `name` can name a source: shown in every view and report, so
+/// printable, trimmed and short.
+fn is_source_name(name: &str) -> bool {
+    let printable = name.chars().all(|c| !c.is_control());
+    (1..=100).contains(&name.chars().count()) && printable && name.trim() == name
 }
 
 /// The counts the caller reports when a batch is done.

@@ -162,6 +162,13 @@ fn read_table(
     if errors > REPORTED_ERRORS && !ctx.global.quiet {
         crate::diag!("warning: {} more bad rows skipped", errors - REPORTED_ERRORS);
     }
+    if summary.records == 0 && errors == 0 {
+        bail!(
+            "{} has no rows: an empty table would replace the source's older one; \
+             nothing was stored",
+            path.display()
+        );
+    }
     if summary.records == 0 && errors > 0 {
         bail!(
             "no row of {} could be read ({errors} bad): is it {}?",

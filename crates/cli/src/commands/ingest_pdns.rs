@@ -35,7 +35,8 @@ use crate::time::format_moment;
 #[derive(Debug, Serialize)]
 struct FileOutcome {
     file: String,
-    /// `ingested` or `duplicate`.
+    /// `ingested`, `duplicate`, or `empty` (no answer in it: nothing
+    /// recorded, `batch_id` 0).
     status: &'static str,
     batch_id: i64,
     format: &'static str,
@@ -138,6 +139,16 @@ fn ingest_file(
             stats.errors,
             format.name()
         );
+    }
+    if outcome.observations == 0 {
+        // An empty batch would still carry a moment, and move every
+        // view's default `--as-of` to it: store nothing.
+        drop(writer);
+        if !ctx.global.quiet {
+            crate::diag!("warning: {shown} holds no answer to store; nothing was recorded");
+        }
+        outcome.status = "empty";
+        return Ok(outcome);
     }
 
     let summary = BatchSummary {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::net::IpAddr;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use nshunt_store::{AsnHitView, HostedName, LabelView, PtrView};
 
 use nshunt_model::ptr::ptr_pattern;
@@ -139,17 +139,32 @@ fn pattern_of(text: &str) -> Result<String> {
     })
 }
 
-/// `13335`, `AS13335` or `as13335`; 32-bit numbers.
+/// `13335`, `AS13335`, `as13335`, or asdot (`1.5` is 65541); 32-bit
+/// numbers.
 pub fn parse_asn(text: &str) -> Result<u32> {
     let digits = text.strip_prefix("AS").or_else(|| text.strip_prefix("as")).unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("{text:?} is not an AS number: give 13335 or AS13335");
-    }
-    digits.parse().with_context(|| format!("{text:?} is not a 32-bit AS number"))
+    let number = |part: &str| {
+        let plain = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if plain { part.parse::<u32>().ok() } else { None }
+    };
+    let parsed = match digits.split_once('.') {
+        Some((high, low)) => number(high)
+            .zip(number(low))
+            .filter(|&(h, l)| h <= 0xffff && l <= 0xffff)
+            .map(|(h, l)| (h << 16) | l),
+        None => number(digits),
+    };
+    parsed.with_context(|| {
+        format!("{text:?} is not a 32-bit AS number: give 13335, AS13335 or asdot 1.5")
+    })
 }
 
+/// An address; an IPv4-mapped IPv6 one (`::ffff:192.0.2.1`) is the
+/// IPv4 address it maps.
 fn parse_ip(text: &str) -> Result<IpAddr> {
-    text.trim().parse().with_context(|| format!("{text:?} is not an IPv4 or IPv6 address"))
+    let ip: IpAddr =
+        text.trim().parse().with_context(|| format!("{text:?} is not an IPv4 or IPv6 address"))?;
+    Ok(ip.to_canonical())
 }
 
 /// `address/length`; the length must fit the family.
@@ -157,14 +172,20 @@ fn parse_cidr(text: &str) -> Result<(IpAddr, u8)> {
     let (addr, len) = text
         .split_once('/')
         .with_context(|| format!("{text:?} is not a network: give address/length"))?;
-    let ip = parse_ip(addr)?;
-    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let given: IpAddr =
+        addr.trim().parse().with_context(|| format!("{addr:?} is not an IPv4 or IPv6 address"))?;
+    let max = if given.is_ipv4() { 32 } else { 128 };
     let len: u8 = len
         .parse()
         .ok()
         .filter(|&l| l <= max)
         .with_context(|| format!("{text:?}: the length must be 0 to {max}"))?;
-    Ok((ip, len))
+
+    // An IPv4-mapped network inside ::ffff:0:0/96 is the IPv4 one.
+    match given.to_canonical() {
+        IpAddr::V4(v4) if given.is_ipv6() && len >= 96 => Ok((IpAddr::V4(v4), len - 96)),
+        _ => Ok((given, len)),
+    }
 }
 
 pub fn write_asn(out: &mut impl Write, asn: Option<&AsnHitView>) -> Result<()> {
@@ -269,10 +290,14 @@ mod tests {
     fn asn_and_cidr_arguments() {
         assert_eq!(parse_asn("AS13335").unwrap(), 13335);
         assert_eq!(parse_asn("4200000000").unwrap(), 4_200_000_000);
-        for bad in ["", "AS", "AS-1", "13335x", "99999999999"] {
+        assert_eq!(parse_asn("1.5").unwrap(), 65541);
+        for bad in ["", "AS", "AS-1", "13335x", "99999999999", "1.", "70000.1", "1.2.3"] {
             assert!(parse_asn(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_cidr("10.1.2.3/8").unwrap().1, 8);
+        let mapped = parse_cidr("::ffff:192.0.2.0/120").unwrap();
+        assert_eq!((mapped.0.to_string(), mapped.1), ("192.0.2.0".to_owned(), 24));
+        assert_eq!(parse_ip("::ffff:10.0.0.1").unwrap().to_string(), "10.0.0.1");
         for bad in ["10.0.0.0", "10.0.0.0/33", "::/129", "x/8", "10.0.0.0/-1"] {
             assert!(parse_cidr(bad).is_err(), "{bad}");
         }

@@ -121,6 +121,9 @@ fn template(object: &Object) -> Result<PdnsObservation, PdnsErrorKind> {
 
     let time_first = time(object, "time_first", "time_first_ms", zone_time_first)?;
     let time_last = time(object, "time_last", "time_last_ms", zone_time_last)?;
+    if time_first > time_last {
+        return Err(PdnsErrorKind::bad("time_last", "earlier than time_first"));
+    }
     let ttl = ttl(object)?;
     let count = json::opt_u64(object, "count")?.unwrap_or(1);
 
@@ -159,7 +162,7 @@ fn time(
         return Ok(seconds);
     }
 
-    let from_ms = json::opt_time(object, ms_field)?.map(|ms| ms.div_euclid(1000));
+    let from_ms = json::opt_time_ms(object, ms_field)?;
     from_ms.or(zone_time).ok_or(PdnsErrorKind::MissingField(field))
 }
 

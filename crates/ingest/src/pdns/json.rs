@@ -69,10 +69,34 @@ pub(super) fn opt_bool(
 
 /// A time field: unix seconds as a number or a string, or ISO 8601.
 pub(super) fn opt_time(object: &Object, field: &'static str) -> Result<Option<i64>, PdnsErrorKind> {
+    time_field(object, field, 1)
+}
+
+/// A time in milliseconds (COF `time_first_ms`), as whole seconds.
+pub(super) fn opt_time_ms(
+    object: &Object,
+    field: &'static str,
+) -> Result<Option<i64>, PdnsErrorKind> {
+    time_field(object, field, 1000)
+}
+
+/// A time field in units of `1 / per_second` seconds, as whole seconds
+/// (rounded down) within the range [`time`] accepts.
+fn time_field(
+    object: &Object,
+    field: &'static str,
+    per_second: i64,
+) -> Result<Option<i64>, PdnsErrorKind> {
     let seconds = match object.get(field) {
         None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().and_then(time::float_seconds)),
-        Some(Value::String(text)) => time::any_seconds(text),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(units) => time::in_range(units.div_euclid(per_second)),
+            None => n.as_f64().and_then(|units| time::float_seconds(units / per_second as f64)),
+        },
+        Some(Value::String(text)) if per_second == 1 => time::any_seconds(text),
+        Some(Value::String(text)) => {
+            text.parse::<i64>().ok().and_then(|units| time::in_range(units.div_euclid(per_second)))
+        }
         Some(_) => None,
     };
 

@@ -97,11 +97,16 @@ pub struct SubnetView {
 const HOSTED_COLUMNS: &str = "o.name, o.ip, o.rrtype, min(o.ttl), max(o.ttl), \
                               group_concat(DISTINCT o.source), min(o.first_seen)";
 
+/// For an IPv6 range (`:v6` true), leave out IPv4 addresses, whose keys
+/// lie inside `::ffff:0:0/96`.
+const NOT_IPV4: &str = "(NOT :v6 OR o.ip NOT BETWEEN \
+     x'00000000000000000000ffff00000000' AND x'00000000000000000000ffffffffffff')";
+
 static HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {HOSTED_COLUMNS}, max({})
          FROM observations AS o
-         WHERE o.ip IS NOT NULL AND o.ip BETWEEN :lo AND :hi AND {}
+         WHERE o.ip IS NOT NULL AND o.ip BETWEEN :lo AND :hi AND {NOT_IPV4} AND {}
          GROUP BY o.ip, o.name, o.rrtype ORDER BY o.ip, o.name LIMIT :limit",
         seen_until("o"),
         current("o")
@@ -111,7 +116,7 @@ static HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
 static COUNTS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT count(DISTINCT o.ip), count(DISTINCT o.name) FROM observations AS o
-         WHERE o.ip IS NOT NULL AND o.ip BETWEEN :lo AND :hi AND {}",
+         WHERE o.ip IS NOT NULL AND o.ip BETWEEN :lo AND :hi AND {NOT_IPV4} AND {}",
         current("o")
     )
 });
@@ -169,7 +174,7 @@ impl SqliteStore {
         limit: u32,
     ) -> Result<Vec<HostedName>, StoreError> {
         let params = named_params! {
-            ":lo": lo, ":hi": hi, ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS, ":limit": limit,
+            ":lo": lo, ":hi": hi, ":v6": is_ipv6_range(lo), ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS, ":limit": limit,
         };
         self.rows("list hosted names", &HOSTED_SQL, params, hosted_name)
     }
@@ -177,7 +182,7 @@ impl SqliteStore {
     /// Distinct addresses and names currently hosted in a key range.
     fn hosted_counts(&self, lo: &[u8], hi: &[u8], as_of: i64) -> Result<(u64, u64), StoreError> {
         let params = named_params! {
-            ":lo": lo, ":hi": hi, ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS,
+            ":lo": lo, ":hi": hi, ":v6": is_ipv6_range(lo), ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS,
         };
         self.row("count hosted names", &COUNTS_SQL, params, |row| Ok((row.get(0)?, row.get(1)?)))
     }
@@ -204,6 +209,11 @@ pub(crate) fn split_list(text: Option<String>) -> Vec<String> {
     list.sort();
     list.dedup();
     list
+}
+
+/// Whether a key range starts at an IPv6 address (not a mapped IPv4 one).
+fn is_ipv6_range(lo: &[u8]) -> bool {
+    matches!(ip_from_key(lo), Some(IpAddr::V6(_)))
 }
 
 /// The /24 (IPv4) or /48 (IPv6) holding an address, and its key range.
