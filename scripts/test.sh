@@ -31,6 +31,7 @@ cleanup() {
 trap cleanup EXIT
 export NSHUNT_TEST_RESOLVER="$(cat "$STATE/resolver")"
 export NSHUNT_TEST_AUTHORITATIVE="$(cat "$STATE/authoritative")"
+export NSHUNT_TEST_LAME="$(cat "$STATE/lame")"
 export NSHUNT_TEST_WORLD="$STATE/world"
 
 step "rustfmt"

@@ -79,6 +79,12 @@ pub enum Command {
     #[command(subcommand)]
     Ingest(IngestCommand),
 
+    /// Ask DNS servers about domains and store the answers (active
+    /// collection): the delegation through a resolver, then NS, SOA, A,
+    /// AAAA, MX, TXT and CNAME from the domain's own servers, and PTR
+    /// for every address.
+    Collect(CollectArgs),
+
     /// The profile of a name-server domain (e.g. dendrite.network).
     Nameserver(NameserverArgs),
 
@@ -405,4 +411,72 @@ pub struct DomainArgs {
 pub enum StoreCommand {
     /// Sources, batches, counts and size.
     Info,
+}
+
+/// `nshunt collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Domains to collect.
+    #[arg(value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+
+    /// Read domains from this file, one a line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// Read domains from standard input, one a line.
+    #[arg(long)]
+    pub stdin: bool,
+
+    /// Collect every delegated domain in the store that was never
+    /// collected.
+    #[arg(long)]
+    pub from_store: bool,
+
+    /// A recursive resolver, ADDR or ADDR:PORT (repeatable)
+    /// [default: the nameservers of /etc/resolv.conf]
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    pub resolver: Vec<String>,
+
+    /// Domains collected at once.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Queries per second over all servers (0: unlimited).
+    #[arg(long, default_value_t = 2000, value_name = "QPS")]
+    pub rate: u32,
+
+    /// Queries per second to any one server address (0: unlimited).
+    #[arg(long, default_value_t = 50, value_name = "QPS")]
+    pub server_rate: u32,
+
+    /// How long one attempt waits for its answer (500ms, 2s, 1m).
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub timeout: String,
+
+    /// More attempts after a timeout or a socket error.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub retries: u32,
+
+    /// The wait before the first retry, doubled before each next one.
+    #[arg(long, default_value = "250ms", value_name = "DURATION")]
+    pub backoff: String,
+
+    /// Skip a domain collected without failures within this time
+    /// (30s, 12h, 7d).
+    #[arg(long, default_value = "1d", value_name = "DURATION")]
+    pub max_age: String,
+
+    /// Collect even domains collected within --max-age.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Also ask and use name servers' IPv6 addresses.
+    #[arg(long)]
+    pub ipv6: bool,
+
+    /// Domains per stored batch: each is committed on its own, so an
+    /// interrupted run keeps what was done.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub chunk: usize,
 }

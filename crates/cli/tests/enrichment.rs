@@ -32,7 +32,7 @@ fn zeek_tsv_and_json_give_the_same_observations() {
 
     assert_eq!(a["files"][0]["format"], "zeek", "{a}");
     assert_eq!(b["files"][0]["format"], "zeek-json", "{b}");
-    assert_eq!(a["files"][0]["observations"], b["files"][0]["observations"]);
+    assert_eq!(a["files"][0]["answers"], b["files"][0]["answers"]);
     let exported = export(&tsv);
     assert!(exported.lines().count() > 10_000, "{} lines", exported.lines().count());
     assert_eq!(exported, export(&json), "the two formats must store the same observations");
@@ -205,6 +205,7 @@ fn bad_passive_dns_is_reported_skipped_or_refused_and_loses_nothing() {
     assert_eq!(lenient.status.code(), Some(0));
     let outcome: Value = serde_json::from_slice(&lenient.stdout).unwrap();
     assert_eq!(outcome["files"][0]["skipped"], 2, "{outcome}");
+    assert_eq!(outcome["files"][0]["unrepresentable"], 0, "{outcome}");
     assert!(String::from_utf8_lossy(&lenient.stderr).contains("bad.jsonl:6"));
 
     // A gzip stream cut short is unusable: exit 2, nothing stored.
@@ -370,8 +371,46 @@ fn ipv6_data_never_answers_for_ipv4() {
     let v6 = env.json(&["subnet", "::/0"]);
     assert_eq!(v6["name_count"], 0, "IPv4 names are not in ::/0: {v6}");
     let mapped = env.json(&["subnet", "::ffff:192.0.2.0/120"]);
-    assert_eq!((mapped["cidr"].as_str(), mapped["name_count"].as_u64()), (Some("192.0.2.0/24"), Some(2)));
+    assert_eq!(
+        (mapped["cidr"].as_str(), mapped["name_count"].as_u64()),
+        (Some("192.0.2.0/24"), Some(2))
+    );
 
-    let bad_source = env.run(&["ingest", "asn", "--source", "a\u{1b}[31m", &write(&env, "x.csv", TABLE)]);
+    let bad_source =
+        env.run(&["ingest", "asn", "--source", "a\u{1b}[31m", &write(&env, "x.csv", TABLE)]);
     assert_eq!(bad_source.status.code(), Some(2));
+}
+
+#[test]
+fn addresses_follow_cnames_and_unknown_names_say_why() {
+    let env = Env::new();
+    let cof = r#"{"rrname":"www.shop.example","rrtype":"CNAME","rdata":"edge.cdn.example","time_first":1700000000,"time_last":1700000000,"count":1,"ttl":60}
+{"rrname":"edge.cdn.example","rrtype":"CNAME","rdata":"edge2.cdn.example","time_first":1700000000,"time_last":1700000000,"count":1,"ttl":60}
+{"rrname":"edge2.cdn.example","rrtype":"CNAME","rdata":"edge.cdn.example","time_first":1700000000,"time_last":1700000000,"count":1,"ttl":60}
+{"rrname":"edge2.cdn.example","rrtype":"A","rdata":"198.51.100.9","time_first":1700000000,"time_last":1700000000,"count":1,"ttl":20}
+"#;
+    env.ok(&["ingest", "pdns", &write(&env, "c.jsonl", cof)]);
+
+    // Through two CNAMEs (and a loop back), to the address and its owner.
+    let view = env.json(&["domain", "www.shop.example"]);
+    assert_eq!(view["addresses"][0]["ip"], "198.51.100.9", "{view}");
+    assert_eq!(view["addresses"][0]["via"], "edge2.cdn.example", "{view}");
+
+    let never = env.run(&["domain", "never.example"]);
+    assert_eq!(never.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&never.stderr).contains("not in the store"));
+    let early = env.run(&["domain", "www.shop.example", "--as-of", "2023-01-01"]);
+    assert!(String::from_utf8_lossy(&early.stderr).contains("is first seen 2023-11-14"));
+
+    // Long after the sighting, the view says why it shows nothing.
+    let late = env.ok(&["domain", "www.shop.example", "--as-of", "2024-06-01"]);
+    assert!(late.contains("nothing current"), "{late}");
+
+    // A name known from its registration only has a view.
+    let whois = "Domain Name: ONLYWHOIS.EXAMPLE\nRegistrar: Example Registrar, Inc.\n\
+                 Creation Date: 2023-11-01T00:00:00Z\n";
+    env.ok(&["ingest", "whois", "--date", "2023-11-14", &write(&env, "onlywhois.example", whois)]);
+    let view = env.json(&["domain", "onlywhois.example"]);
+    assert_eq!(view["registration"]["registrar"], "Example Registrar, Inc.", "{view}");
+    assert_eq!(view["first_seen"], serde_json::Value::Null);
 }

@@ -149,8 +149,10 @@ impl SqliteStore {
 
     /// Labels per source and list kind (a scan of every label).
     fn label_counts(&self) -> Result<Vec<LabelSourceCount>, StoreError> {
-        let sql = "SELECT source, list, count(*) FROM labels GROUP BY source, list \
-                   ORDER BY source, list";
+        let sql = "SELECT g.source, g.list, sum(c.labels) \
+                   FROM (SELECT group_id, count(*) AS labels FROM labels GROUP BY group_id) AS c \
+                   JOIN label_groups AS g ON g.id = c.group_id \
+                   GROUP BY g.source, g.list ORDER BY g.source, g.list";
         self.rows("count labels", sql, [], |row| {
             Ok(LabelSourceCount { source: row.get(0)?, list: row.get(1)?, labels: row.get(2)? })
         })

@@ -77,6 +77,7 @@
 mod address;
 mod asn;
 mod batch;
+mod collection;
 mod current;
 mod dump;
 mod error;
@@ -96,6 +97,7 @@ pub use batch::{
     BatchInfo, BatchMeta, BatchStart, BatchSummary, NewObservation, SOURCE_ACTIVE, SOURCE_PDNS,
     SOURCE_ZONE, Sighting,
 };
+pub use collection::{CollectionResult, NewCollectionResult, OUTCOMES, is_failure};
 pub use current::SIGHTING_WINDOW_SECS;
 pub use error::StoreError;
 pub use export::{ExportFilter, ExportRow};

@@ -172,6 +172,8 @@ pub struct RegistrationView {
     /// The domain the answer is about (the registered domain when the
     /// name asked for had no registration of its own).
     pub domain: String,
+    /// The answer was observed after `as_of`: no older one exists.
+    pub after_as_of: bool,
     /// `"whois"` or `"rdap"`.
     pub source: String,
     /// When the answer was observed (its batch's `observed_at`).
@@ -253,6 +255,18 @@ SELECT domain, source, observed_at, status, registrar, registrar_iana_id,
 FROM registrations
 WHERE domain = :domain AND observed_at <= :as_of
 ORDER BY status = 'unknown', observed_at DESC, id DESC LIMIT 1";
+
+/// The oldest answer observed after `:as_of`: registration data is
+/// usually fetched long after the traffic it explains, so with nothing
+/// older it answers, flagged `after_as_of`.
+const LATER_SQL: &str = "
+SELECT domain, source, observed_at, status, registrar, registrar_iana_id,
+       created, updated, expires, registrant_org, registrant_street, registrant_city,
+       registrant_state, registrant_postcode, registrant_country, privacy,
+       name_servers, statuses
+FROM registrations
+WHERE domain = :domain AND observed_at > :as_of
+ORDER BY status = 'unknown', observed_at, id LIMIT 1";
 
 /// Domains named with the registrar by `:as_of`, kept when their
 /// current registration (the order of [`CURRENT_SQL`]) still names it.
@@ -337,8 +351,9 @@ fn insert_row(
 
 impl SqliteStore {
     /// The current registration of `domain` (canonical text) as of
-    /// `as_of` (see the module docs); `None` when no answer about it
-    /// was observed by then.
+    /// `as_of` (see the module docs); with none observed by then, the
+    /// oldest one observed later (`after_as_of`); `None` when the store
+    /// has no answer about it.
     pub fn registration(
         &self,
         domain: &str,
@@ -346,6 +361,11 @@ impl SqliteStore {
     ) -> Result<Option<RegistrationView>, StoreError> {
         let params = named_params! { ":domain": domain, ":as_of": as_of };
         let mut rows = self.rows("read a registration", CURRENT_SQL, params, view_from_row)?;
+        if rows.is_empty() {
+            let params = named_params! { ":domain": domain, ":as_of": as_of };
+            rows = self.rows("read a later registration", LATER_SQL, params, view_from_row)?;
+            rows.iter_mut().for_each(|row| row.after_as_of = true);
+        }
         Ok(rows.pop())
     }
 
@@ -429,6 +449,7 @@ fn view_from_row(row: &Row<'_>) -> rusqlite::Result<RegistrationView> {
         privacy: row.get(15)?,
         name_servers: list_column(row, 16)?,
         statuses: list_column(row, 17)?,
+        after_as_of: false,
     })
 }
 

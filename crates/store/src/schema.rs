@@ -66,7 +66,9 @@ CREATE INDEX observations_delegations
 /// - `asn_segments`: IP-to-AS tables, flattened into non-overlapping
 ///   segments (the most specific row wins), one set per batch.
 /// - `labels`: threat labels and allow lists, merged like observations,
-///   with `label_notes` holding what a list says of a group of entries.
+///   with `label_groups` holding the (kind, source, list, category) a
+///   label belongs to and `label_notes` what a list says of a group of
+///   entries.
 /// - `registrations`: parsed WHOIS and RDAP records.
 const V2: &str = "
 CREATE TABLE observations_v2 (
@@ -124,37 +126,49 @@ CREATE INDEX asn_segments_by_start ON asn_segments (batch_id, start);
 CREATE INDEX asn_segments_by_asn ON asn_segments (asn, batch_id) WHERE asn IS NOT NULL;
 
 -- What a list says of a group of its entries (severity, date,
--- references, file), once per group: a million labels share a few
+-- references, file), once per group: a million labels share a hundred
 -- thousand notes, which keeps the label rows narrow and the load fast.
+-- A note is found again by its digest (64-bit FNV-1a of its columns,
+-- computed by the writer) and then compared in full, so the text is
+-- stored once, not again in a unique key.
 CREATE TABLE label_notes (
     id         INTEGER PRIMARY KEY,
-    -- The other columns in one text: the identity of a note.
-    key        TEXT    NOT NULL UNIQUE,
+    digest     INTEGER NOT NULL,
     severity   TEXT,
     listed_on  TEXT,
     refs       TEXT,
     file       TEXT
 ) STRICT;
+CREATE INDEX label_notes_by_digest ON label_notes (digest);
 
-CREATE TABLE labels (
-    value      TEXT    NOT NULL,
+-- The part of a label's identity that a whole list shares: kind,
+-- source, list kind and category. A few thousand of them; each label
+-- row names one by number instead of repeating four texts.
+CREATE TABLE label_groups (
+    id         INTEGER PRIMARY KEY,
     kind       TEXT    NOT NULL,
     source     TEXT    NOT NULL,
     list       TEXT    NOT NULL,
     category   TEXT    NOT NULL DEFAULT '',
+    UNIQUE (kind, source, list, category)
+) STRICT;
+
+-- One row per (value, group): the identity (value, kind, source, list,
+-- category). Addresses and networks are found by their canonical text
+-- (one probe per prefix length), so no range columns or index.
+CREATE TABLE labels (
+    value      TEXT    NOT NULL,
+    -- label_groups.id and label_notes.id; not foreign keys (checking
+    -- one per insert costs).
+    group_id   INTEGER NOT NULL,
+    note       INTEGER NOT NULL,
     port       INTEGER,
     line       INTEGER,
-    -- label_notes.id; not a foreign key (checking one per insert costs).
-    note       INTEGER NOT NULL,
-    -- IP and CIDR labels: the covered addresses as 16-byte keys.
-    start      BLOB,
-    end        BLOB,
     first_seen INTEGER NOT NULL,
     last_seen  INTEGER NOT NULL,
     last_batch INTEGER NOT NULL,
-    PRIMARY KEY (value, kind, source, list, category)
+    PRIMARY KEY (value, group_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX labels_by_range ON labels (start, end) WHERE start IS NOT NULL;
 
 CREATE TABLE registrations (
     id                  INTEGER PRIMARY KEY,
@@ -190,8 +204,30 @@ CREATE INDEX registrations_by_registrar
     ON registrations (registrar, domain) WHERE registrar IS NOT NULL;
 ";
 
+/// Version 3: the outcome of every query of active collection.
+///
+/// One row per (run batch, collected domain, queried name, type,
+/// server): a later run adds rows, so the history of failures and
+/// answers is kept. Failures (`lame`, `servfail`, `refused`, `timeout`,
+/// `error`, `blocked`) mean "unknown", never a negative answer;
+/// freshness (`collect --max-age`) counts only runs without them.
+const V3: &str = "
+CREATE TABLE collection_results (
+    batch_id    INTEGER NOT NULL,
+    domain      TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    qtype       INTEGER NOT NULL,
+    server      TEXT    NOT NULL,
+    outcome     TEXT    NOT NULL,
+    attempts    INTEGER NOT NULL,
+    observed_at INTEGER NOT NULL,
+    PRIMARY KEY (domain, batch_id, name, qtype, server)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX collection_results_by_time ON collection_results (observed_at);
+";
+
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this code writes and reads
 /// (`PRAGMA user_version` of an up-to-date store).

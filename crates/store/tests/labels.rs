@@ -191,3 +191,49 @@ fn label_batches_need_their_kind_and_source() {
     let error = store.labels_for(&too_long, &[], &[], DAY1).unwrap_err();
     assert!(matches!(error, StoreError::BadName { .. }), "{error}");
 }
+
+/// More labels than one multi-row statement holds, loaded twice: the
+/// second (older) batch merges into every row, whole statements and
+/// the rest alike.
+#[test]
+fn large_batches_merge_row_by_row() {
+    let (_dir, path, mut store) = temp_store();
+    let names: Vec<String> = (0..300).map(|i| format!("n{i}.example")).collect();
+    let entries: Vec<Entry<'_>> =
+        names.iter().map(|n| (n.as_str(), LabelKind::Domain, "zeus")).collect();
+
+    let (_, stored) = load(&mut store, meta("maltrail", "h2", DAY2), &entries);
+    assert_eq!(stored, 300);
+    // Reversed: each label gets another line than in the newer batch.
+    let older: Vec<Entry<'_>> = entries[..290].iter().rev().copied().collect();
+    let (_, stored) = load(&mut store, meta("maltrail", "h1", DAY1), &older);
+    assert_eq!(stored, 290);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let spans: Vec<(i64, i64, i64)> = conn
+        .prepare("SELECT first_seen, last_seen, count(*) FROM labels GROUP BY 1, 2 ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(spans, [(DAY1, DAY2, 290), (DAY2, DAY2, 10)]);
+
+    let found = store.labels_for("www.n7.example", &[], &[], DAY3).unwrap();
+    assert_eq!(found[0].line, Some(8), "the newer batch's description stays");
+}
+
+/// Addresses listed in their IPv4-mapped form match the IPv4 address,
+/// as networks of the mapped width do.
+#[test]
+fn mapped_addresses_match_their_ipv4_form() {
+    let (_dir, _path, mut store) = temp_store();
+    let mapped = [
+        ("::ffff:203.0.113.9", LabelKind::Ip, "x"),
+        ("::ffff:198.51.100.0/120", LabelKind::Cidr, "y"),
+    ];
+    load(&mut store, meta("feed", "h1", DAY1), &mapped);
+
+    let found = store.labels_for("", &[ip("203.0.113.9"), ip("198.51.100.1")], &[], DAY1).unwrap();
+    assert_eq!(values(&found), ["ip ::ffff:203.0.113.9", "cidr ::ffff:198.51.100.0/120"]);
+}

@@ -109,6 +109,7 @@ fn the_json_contract_has_stable_fields() {
         "privacy",
         "name_servers",
         "statuses",
+        "after_as_of",
     ];
     assert_eq!(keys.len(), expected.len(), "{json}");
     assert!(expected.iter().all(|k| keys.contains(k)), "{json}");
@@ -122,12 +123,14 @@ fn the_json_contract_has_stable_fields() {
 }
 
 #[test]
-fn nothing_shows_before_it_was_observed() {
+fn an_answer_observed_later_answers_only_when_none_is_older_and_says_so() {
     let (_dir, _path, mut store) = temp_store();
     ingest(&mut store, SOURCE_WHOIS, DAY2, &[full("example.com", "R")]);
 
-    assert_eq!(store.registration("example.com", DAY1).unwrap(), None);
-    assert!(store.registration("example.com", DAY2).unwrap().is_some());
+    let later = store.registration("example.com", DAY1).unwrap().unwrap();
+    assert!(later.after_as_of, "{later:?}");
+    let current = store.registration("example.com", DAY2).unwrap().unwrap();
+    assert!(!current.after_as_of);
     assert_eq!(store.registration("other.com", DAY3).unwrap(), None);
 }
 

@@ -128,7 +128,7 @@ fn domain_view_lists_name_servers_their_figures_and_other_records() {
     let v = store.domain_view("example.com", DAY2).unwrap().unwrap();
 
     assert_eq!(v.nameservers, ["ns1.dendrite.network", "ns2.dendrite.network"]);
-    assert_eq!((v.first_seen, v.last_seen), (DAY1, DAY2));
+    assert_eq!((v.first_seen, v.last_seen), (Some(DAY1), Some(DAY2)));
     assert_eq!(v.nsdomaininfo.len(), 1);
     let info = &v.nsdomaininfo[0];
     assert_eq!((info.ns_domain.as_str(), info.num_domains), ("dendrite.network", 2));

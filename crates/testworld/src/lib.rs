@@ -71,6 +71,12 @@
 //! pronounceable nonsense (`kobalute`, `my-kobalute`, `kobalutehost`)
 //! and the brands are made up, so no real brand's domain is used.
 //!
+//! # The collection lab
+//!
+//! [`Lab`] writes zones a real authoritative server answers from, all
+//! on loopback, with known records and every failure kind, for testing
+//! active collection (see the `lab` module).
+//!
 //! # Styles
 //!
 //! [`Style::Czds`] writes one tab-separated record per line, as ICANN's
@@ -97,6 +103,7 @@
 
 mod czds;
 mod hosters;
+mod lab;
 mod master;
 mod names;
 mod out;
@@ -109,6 +116,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub use hosters::{CRIMEWARE_NS_DOMAIN, PARKING_NS_DOMAIN};
+pub use lab::{LAB_DELEGATION_TTL, LAB_PTR_TTL, Lab, LabDomain, LabKind, LabRecord, LabServers};
 pub use size::domains_for_size;
 pub use truth::NsStats;
 pub use world::{

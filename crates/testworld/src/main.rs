@@ -5,17 +5,19 @@
 //! nshunt-testworld zone --size 1GB --style master --out com.master
 //! nshunt-testworld expected --domains 1000000 --seed 1 --tld com > expected.tsv
 //! nshunt-testworld info --domains 1000000 --seed 1
+//! nshunt-testworld lab --tld test --seed 7 --out lab/
 //! ```
 //!
 //! Exit codes: 0 done (a closed output pipe counts as done), 2 error.
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use nshunt_testworld::{Style, World, WorldConfig, domains_for_size};
+use nshunt_testworld::{Lab, LabServers, Style, World, WorldConfig, domains_for_size};
 
 /// Writes seeded synthetic DNS zones and the exact statistics they hold.
 #[derive(Parser)]
@@ -48,6 +50,28 @@ enum Command {
     Info {
         #[command(flatten)]
         world: WorldArgs,
+    },
+    /// Write the collection lab: zones for a real authoritative server
+    /// on loopback and the server configuration snippets.
+    Lab {
+        /// The TLD the lab zone sits under (`lab.<tld>`).
+        #[arg(long, default_value = "test")]
+        tld: String,
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Ordinary lab domains.
+        #[arg(long, default_value_t = 60)]
+        domains: u32,
+        /// The address of the server that holds every lab zone.
+        #[arg(long, default_value = "127.0.0.2")]
+        main: Ipv4Addr,
+        /// The address of the server that holds none (lame delegations).
+        #[arg(long, default_value = "127.0.0.4")]
+        lame: Ipv4Addr,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -154,6 +178,10 @@ fn run(command: &Command) -> Result<(), Failure> {
         Command::Zone { world, out } => zone(world, out.as_ref()),
         Command::Expected { world, no_header } => expected(world, *no_header),
         Command::Info { world } => info(world),
+        Command::Lab { tld, seed, domains, main, lame, out } => {
+            let servers = LabServers { main: *main, lame: *lame };
+            Ok(Lab::new(*seed, tld, *domains, servers).write(out)?)
+        }
     }
 }
 

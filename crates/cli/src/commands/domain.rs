@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, bail};
 use nshunt_model::DomainName;
-use nshunt_store::{DomainView, RecordView};
+use nshunt_store::{DomainView, RecordView, SIGHTING_WINDOW_SECS, SqliteStore};
 
 use super::{Context, cli_name, finish, network};
 use crate::args::DomainArgs;
@@ -16,12 +16,9 @@ pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
 
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;
-    let view = store.domain_view(name.as_str(), as_of)?.ok_or_else(|| {
-        anyhow!(
-            "{name} is not in the store as of {}: ingest a zone that has it",
-            format_moment(as_of)
-        )
-    })?;
+    let Some(view) = store.domain_view(name.as_str(), as_of)? else {
+        bail!("{}", not_found(&store, &name, as_of)?);
+    };
 
     let mut out = ctx.stdout();
     match ctx.global.format {
@@ -31,13 +28,32 @@ pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
     finish(out)
 }
 
+/// Why a name has no view: never seen, or not by `as_of`.
+fn not_found(store: &SqliteStore, name: &DomainName, as_of: i64) -> Result<String> {
+    let when = format_moment(as_of);
+    Ok(match store.name_seen(name.as_str())? {
+        Some((first, _)) => format!(
+            "{name} is first seen {}, after the moment asked for ({when}): pass a later --as-of",
+            format_moment(first)
+        ),
+        None => format!(
+            "{name} is not in the store: no zone, passive DNS, collection or registration \
+             answer names it (passive DNS keeps only answered queries)"
+        ),
+    })
+}
+
 fn write_text(out: &mut impl Write, name: &DomainName, v: &DomainView) -> Result<()> {
     let unicode = name.to_unicode();
     let shown =
         if unicode == v.domain { v.domain.clone() } else { format!("{} ({unicode})", v.domain) };
     writeln!(out, "domain        {shown}   (as of {})", format_moment(v.as_of))?;
-    writeln!(out, "first_seen    {}", format_moment(v.first_seen))?;
-    writeln!(out, "last_seen     {}", format_moment(v.last_seen))?;
+    let moment = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), format_moment);
+    writeln!(out, "first_seen    {}", moment(v.first_seen))?;
+    writeln!(out, "last_seen     {}", moment(v.last_seen))?;
+    if let Some(note) = stale_note(v) {
+        writeln!(out, "note          {note}")?;
+    }
     if v.nameservers.is_empty() {
         writeln!(out, "nameservers   none seen at that moment")?;
     } else {
@@ -59,7 +75,9 @@ fn write_registration(out: &mut impl Write, v: &DomainView) -> Result<()> {
     };
     let date = |t: Option<i64>| t.map_or_else(|| "-".to_owned(), format_moment);
 
-    writeln!(out, "\nregistration  {} ({}, {})", r.domain, r.source, format_moment(r.observed_at))?;
+    let later = if r.after_as_of { ", observed after as-of: no older answer" } else { "" };
+    let when = format_moment(r.observed_at);
+    writeln!(out, "\nregistration  {} ({}, {when}{later})", r.domain, r.source)?;
     writeln!(out, "  status      {}", serde_json::to_value(r.status)?.as_str().unwrap_or("-"))?;
     let iana = r.registrar_iana_id.map(|id| format!(" (IANA {id})")).unwrap_or_default();
     writeln!(out, "  registrar   {}{iana}", r.registrar.as_deref().unwrap_or("-"))?;
@@ -118,14 +136,15 @@ fn write_records(out: &mut impl Write, v: &DomainView) -> Result<()> {
 fn write_addresses(out: &mut impl Write, v: &DomainView) -> Result<()> {
     if !v.addresses.is_empty() {
         writeln!(out, "\naddresses")?;
-        let header = ["ip", "ttl", "asn", "as holder", "subnet", "ptr", "ptr pattern"];
-        let mut table = Table::new(&header).right_align(&[1]);
+        let header = ["ip", "via", "ttl", "asn", "as holder", "subnet", "ptr", "ptr pattern"];
+        let mut table = Table::new(&header).right_align(&[2]);
         for a in &v.addresses {
             let ttl = network::ttl_range(a.ttl_min, a.ttl_max);
             let asn = a.asn.as_ref();
             let ptr = a.ptr.first();
             table.row(vec![
                 a.ip.to_string(),
+                a.via.clone().unwrap_or_else(|| "-".to_owned()),
                 ttl,
                 asn.map_or_else(|| "-".to_owned(), |h| format!("AS{}", h.asn)),
                 asn.and_then(|h| h.holder.clone()).unwrap_or_else(|| "-".to_owned()),
@@ -137,6 +156,20 @@ fn write_addresses(out: &mut impl Write, v: &DomainView) -> Result<()> {
         table.write(out, "  ")?;
     }
     Ok(())
+}
+
+/// Says why a name seen before shows nothing now: passive DNS and
+/// collection stay current for a window after their last sighting.
+fn stale_note(v: &DomainView) -> Option<String> {
+    let quiet = v.records.is_empty() && v.nameservers.is_empty();
+    let last = v.last_seen.filter(|_| quiet)?;
+    let days = SIGHTING_WINDOW_SECS / 86_400;
+    Some(format!(
+        "nothing current: last seen {}; passive DNS and collection stay current {days} days \
+         after a sighting (pass --as-of {})",
+        format_moment(last),
+        format_moment(last)
+    ))
 }
 
 /// One record seen with several TTLs (a resolver's cache counts them

@@ -19,7 +19,7 @@ use std::io::{BufRead, Write};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -43,6 +43,13 @@ use crate::time::{format_moment, parse_moment};
 
 /// Items handed from the reading thread at a time.
 const CHUNK: usize = 8192;
+
+/// Chunks the reading thread may run ahead of this one: enough to hold
+/// a whole large list while this thread hashes the files.
+const MAX_CHUNKS: usize = 1024;
+
+/// Labels (or bad entries) handed over from the reading thread.
+type Chunk = Vec<Result<Label, LabelError>>;
 
 /// Warnings about skipped entries written before going quiet (the
 /// summary counts them all).
@@ -81,8 +88,52 @@ pub fn run(ctx: &Context, args: &IngestLabelsArgs) -> Result<()> {
     let started = Instant::now();
     let list = list_kind(args)?;
     let plan = Plan::of(args, list)?;
-    let hash = content_hash(&plan, args, list)?;
-    let (observed_at, date_source) = observed_at(args, &plan)?;
+    let date = observed_at(args, &plan)?;
+    let items = reader(&plan, &args.source, list)?;
+
+    // Reading starts before the ledger is asked, while this thread
+    // hashes the files: a new load saves the hashing time, a duplicate
+    // wastes a moment of reading.
+    let (sender, receiver) = sync_channel::<Chunk>(MAX_CHUNKS);
+    let mut outcome = std::thread::scope(|scope| {
+        scope.spawn(move || read_chunks(items, &sender));
+        // Returning drops the receiver, which stops the reader.
+        load(ctx, args, &plan, list, date, receiver)
+    })?;
+
+    outcome.seconds = started.elapsed().as_secs_f64();
+    write(ctx, &outcome)
+}
+
+/// Sends what the reader yields, [`CHUNK`] items at a time, until the
+/// end or until the receiver is gone.
+fn read_chunks(items: Items, sender: &SyncSender<Chunk>) {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    for item in items {
+        chunk.push(item);
+        if chunk.len() == CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            if sender.send(full).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = sender.send(chunk);
+}
+
+/// Hashes the files and, unless the ledger already has this content,
+/// stores what the reader sends.
+fn load(
+    ctx: &Context,
+    args: &IngestLabelsArgs,
+    plan: &Plan,
+    list: Option<ListKind>,
+    (observed_at, date_source): (i64, &'static str),
+    receiver: Receiver<Chunk>,
+) -> Result<Outcome> {
+    let hashing = Instant::now();
+    let hash = content_hash(plan, args, list)?;
+    tracing::debug!(seconds = hashing.elapsed().as_secs_f64(), "labels hashed");
 
     let mut store = ctx.open_store()?;
     let shown = display_path(&args.path);
@@ -107,12 +158,11 @@ pub fn run(ctx: &Context, args: &IngestLabelsArgs) -> Result<()> {
     match store.begin_labels(meta)? {
         LabelStart::Duplicate(batch) => outcome.duplicate(&batch),
         LabelStart::New(writer) => {
-            let load = Load { ctx, args, plan: &plan, outcome: &mut outcome };
-            load.run(writer, list)?;
+            let load = Load { ctx, args, plan, outcome: &mut outcome };
+            load.run(*writer, receiver)?;
         }
     }
-    outcome.seconds = started.elapsed().as_secs_f64();
-    write(ctx, &outcome)
+    Ok(outcome)
 }
 
 impl Outcome {
@@ -395,28 +445,9 @@ struct Load<'a> {
 }
 
 impl Load<'_> {
-    /// Reads on a second thread, buffers here, then commits.
-    fn run(mut self, mut writer: LabelWriter<'_>, list: Option<ListKind>) -> Result<()> {
-        let items = reader(self.plan, &self.args.source, list)?;
-        let (sender, receiver) = sync_channel::<Vec<Result<Label, LabelError>>>(8);
-
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                for item in items {
-                    chunk.push(item);
-                    if chunk.len() == CHUNK {
-                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                        if sender.send(full).is_err() {
-                            return;
-                        }
-                    }
-                }
-                let _ = sender.send(chunk);
-            });
-            // Returning drops the receiver, which stops the reader.
-            self.consume(receiver, &mut writer)
-        })?;
+    /// Buffers what the reading thread sends, then commits.
+    fn run(mut self, mut writer: LabelWriter<'_>, receiver: Receiver<Chunk>) -> Result<()> {
+        self.consume(receiver, &mut writer)?;
 
         let outcome = &mut *self.outcome;
         let summary = BatchSummary {
@@ -434,11 +465,7 @@ impl Load<'_> {
 
     /// Adds every label to the writer, reporting and counting bad
     /// entries; an error stops the load (the batch then rolls back).
-    fn consume(
-        &mut self,
-        receiver: Receiver<Vec<Result<Label, LabelError>>>,
-        writer: &mut LabelWriter<'_>,
-    ) -> Result<()> {
+    fn consume(&mut self, receiver: Receiver<Chunk>, writer: &mut LabelWriter<'_>) -> Result<()> {
         let total = self.plan.files.iter().map(|f| f.size).sum();
         let (mode, quiet) = (self.ctx.global.progress, self.ctx.global.quiet);
         let mut progress = Reporter::new(mode, quiet, &self.outcome.path, total);

@@ -31,6 +31,9 @@ use crate::output::thousands;
 use crate::progress::Reporter;
 use crate::time::format_moment;
 
+/// Bad records of one file reported one by one; the rest are counted.
+const REPORTED_BAD_RECORDS: u64 = 100;
+
 /// What happened to one file (a stable JSON contract).
 #[derive(Debug, Serialize)]
 struct FileOutcome {
@@ -44,10 +47,14 @@ struct FileOutcome {
     observed_at: i64,
     /// Records examined (COF objects, Zeek rows, EVE events).
     records: u64,
-    /// Observations stored (before merging repeats).
-    observations: u64,
-    /// Bad records and answers, reported and skipped.
+    /// Answers stored; repeats of one record merge into one observation.
+    answers: u64,
+    /// Bad records and answers, reported with file and line and skipped.
     skipped: u64,
+    /// Answers the format cannot carry faithfully (Zeek's shortened
+    /// DNSSEC and SRV answers, an empty answer in a list), counted and
+    /// left out without a warning.
+    unrepresentable: u64,
     /// Records with nothing to observe (failed queries, other events).
     not_answers: u64,
     bytes: u64,
@@ -85,8 +92,9 @@ fn ingest_file(
         format: format.name(),
         observed_at: meta.observed_at,
         records: 0,
-        observations: 0,
+        answers: 0,
         skipped: 0,
+        unrepresentable: 0,
         not_answers: 0,
         bytes: metadata.len(),
         seconds: 0.0,
@@ -97,7 +105,7 @@ fn ingest_file(
             outcome.status = "duplicate";
             outcome.batch_id = batch.id;
             outcome.observed_at = batch.observed_at;
-            outcome.observations = batch.records;
+            outcome.answers = batch.records;
             outcome.skipped = batch.skipped;
             return Ok(outcome);
         }
@@ -109,38 +117,40 @@ fn ingest_file(
     let mut reader = PdnsReader::from_reader(path.to_owned(), input.into_reader(), format);
     let mut progress = Reporter::new(ctx.global.progress, ctx.global.quiet, &shown, outcome.bytes);
     let mut newest: Option<i64> = None;
+    let mut warned = 0u64;
     let mut rows = Rows::default();
 
     for item in reader.by_ref() {
         let observation = match item {
             Ok(observation) => observation,
             Err(error) => {
-                bad_record(ctx, args, &error)?;
+                bad_record(ctx, args, &error, &mut warned)?;
                 continue;
             }
         };
 
         writer.add(&rows.observation(&observation))?;
         newest = newest.max(Some(observation.time_last));
-        outcome.observations += 1;
-        if outcome.observations % 4096 == 0 {
-            progress.update(counter.load(Ordering::Relaxed), outcome.observations);
+        outcome.answers += 1;
+        if outcome.answers % 4096 == 0 {
+            progress.update(counter.load(Ordering::Relaxed), outcome.answers);
         }
     }
     progress.finish();
 
     let stats = reader.stats();
     outcome.records = stats.records;
-    outcome.skipped = stats.errors + stats.skipped_answers;
+    outcome.skipped = stats.errors;
+    outcome.unrepresentable = stats.skipped_answers;
     outcome.not_answers = stats.skipped_records;
-    if outcome.observations == 0 && stats.errors > 0 {
+    if outcome.answers == 0 && stats.errors > 0 {
         bail!(
             "no answer of {shown} could be read ({} bad): is it {}?",
             stats.errors,
             format.name()
         );
     }
-    if outcome.observations == 0 {
+    if outcome.answers == 0 {
         // An empty batch would still carry a moment, and move every
         // view's default `--as-of` to it: store nothing.
         drop(writer);
@@ -152,8 +162,8 @@ fn ingest_file(
     }
 
     let summary = BatchSummary {
-        records: outcome.observations,
-        skipped: outcome.skipped,
+        records: outcome.answers,
+        skipped: outcome.skipped + outcome.unrepresentable,
         bytes: outcome.bytes,
         observed_at: newest,
     };
@@ -161,7 +171,7 @@ fn ingest_file(
     outcome.batch_id = batch.id;
     outcome.observed_at = batch.observed_at;
     outcome.seconds = started.elapsed().as_secs_f64();
-    tracing::debug!(file = %shown, observations = outcome.observations, "batch committed");
+    tracing::debug!(file = %shown, answers = outcome.answers, "batch committed");
     Ok(outcome)
 }
 
@@ -191,15 +201,25 @@ fn format_of(args: &IngestPdnsArgs, path: &Path) -> Result<PdnsFormat> {
 
 /// A bad record: fatal ones and `--strict` stop the file (the batch
 /// rolls back); others are reported and skipped.
-fn bad_record(ctx: &Context, args: &IngestPdnsArgs, error: &PdnsError) -> Result<()> {
+fn bad_record(
+    ctx: &Context,
+    args: &IngestPdnsArgs,
+    error: &PdnsError,
+    warned: &mut u64,
+) -> Result<()> {
     if error.is_fatal() {
         bail!("{error}\nthe input is unusable; nothing of it was stored");
     }
     if args.strict {
         bail!("{error}\nbad record under --strict; nothing of this file was stored");
     }
-    if !ctx.global.quiet {
+
+    *warned += 1;
+    if !ctx.global.quiet && *warned <= REPORTED_BAD_RECORDS {
         crate::diag!("warning: skipped {error}");
+    }
+    if !ctx.global.quiet && *warned == REPORTED_BAD_RECORDS + 1 {
+        crate::diag!("warning: more bad records; only their count is reported from here on");
     }
     Ok(())
 }
@@ -238,15 +258,16 @@ impl Rows {
 
 fn text_line(f: &FileOutcome) -> String {
     format!(
-        "{}: {} as batch {} ({}, newest sighting {}): {} observations, {} skipped, \
-         {} without answer, {:.1}s",
+        "{}: {} as batch {} ({}, newest sighting {}): {} answers, {} bad records skipped, \
+         {} answers not representable, {} records without answer, {:.1}s",
         f.file,
         f.status,
         f.batch_id,
         f.format,
         format_moment(f.observed_at),
-        thousands(f.observations),
+        thousands(f.answers),
         thousands(f.skipped),
+        thousands(f.unrepresentable),
         thousands(f.not_answers),
         f.seconds
     )

@@ -72,7 +72,9 @@ pub fn run(ctx: &Context, args: &IngestZoneArgs) -> Result<()> {
 
     let shown = store.path().display().to_string();
     let ingest = |path: &Path| {
-        let job = Job { ctx, args, options: options.clone(), date, section: section(&args.input) };
+        let section = section(&args.input);
+        let warned = std::cell::Cell::new(0);
+        let job = Job { ctx, args, options: options.clone(), date, section, warned };
         job.ingest(&mut store, path)
     };
     ingest_each(ctx, &shown, &args.input.files, ingest, text_line)
@@ -85,7 +87,13 @@ struct Job<'a> {
     options: ZoneOptions,
     date: Option<i64>,
     section: Section,
+    /// Bad records warned about so far in this file.
+    warned: std::cell::Cell<u64>,
 }
+
+/// Bad records of one file reported one by one; the rest are counted in
+/// the summary (a wrong file would otherwise flood the terminal).
+const REPORTED_BAD_RECORDS: u64 = 100;
 
 impl Job<'_> {
     fn ingest(self, store: &mut SqliteStore, path: &Path) -> Result<FileOutcome> {
@@ -214,8 +222,13 @@ impl Job<'_> {
         if self.args.input.strict {
             bail!("{what}\nbad record under --strict; nothing of this file was stored");
         }
-        if !self.ctx.global.quiet {
+        let warned = self.warned.get() + 1;
+        self.warned.set(warned);
+        if !self.ctx.global.quiet && warned <= REPORTED_BAD_RECORDS {
             crate::diag!("warning: skipped {what}");
+        }
+        if !self.ctx.global.quiet && warned == REPORTED_BAD_RECORDS + 1 {
+            crate::diag!("warning: more bad records; only their count is reported from here on");
         }
         Ok(None)
     }

@@ -1,6 +1,7 @@
 //! One module per command. Each builds a serialisable result, then
 //! writes it in the format asked for.
 
+mod collect;
 mod domain;
 mod export_cof;
 pub(crate) mod files;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(&ctx, &args),
+        Command::Collect(args) => collect::run(&ctx, &args),
         Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(&ctx, &args),
         Command::Ingest(IngestCommand::Pdns(args)) => ingest_pdns::run(&ctx, &args),
         Command::Ingest(IngestCommand::Asn(args)) => ingest_asn::run(&ctx, &args),

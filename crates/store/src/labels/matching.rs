@@ -1,7 +1,7 @@
 //! Which stored labels concern a domain, its addresses and their
 //! autonomous systems.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use nshunt_model::{DomainName, Section, psl};
 
@@ -12,11 +12,13 @@ use crate::sqlite::SqliteStore;
 use crate::views::LabelView;
 
 /// The columns [`view`] reads, in order.
-const COLUMNS: &str = "value, kind, source, list, category, severity, listed_on, port, refs, \
-                       file, line, first_seen, last_seen";
+const COLUMNS: &str = "l.value, g.kind, g.source, g.list, g.category, n.severity, n.listed_on, \
+                       l.port, n.refs, n.file, l.line, l.first_seen, l.last_seen";
 
-/// The labels with their notes.
-const FROM: &str = "labels JOIN label_notes ON label_notes.id = labels.note";
+/// The labels with their groups and notes. `CROSS JOIN` keeps SQLite
+/// from starting at the groups: the value is what narrows.
+const FROM: &str = "labels AS l CROSS JOIN label_groups AS g ON g.id = l.group_id \
+                    CROSS JOIN label_notes AS n ON n.id = l.note";
 
 impl SqliteStore {
     /// The labels of `domain`, of `ips` and of `asns` known at `as_of`
@@ -68,31 +70,65 @@ impl SqliteStore {
         kind: LabelKind,
         as_of: i64,
     ) -> Result<Vec<LabelView>, StoreError> {
+        self.labels_by_values([value, value], kind, as_of)
+    }
+
+    /// Labels with either value and this kind.
+    fn labels_by_values(
+        &self,
+        values: [&str; 2],
+        kind: LabelKind,
+        as_of: i64,
+    ) -> Result<Vec<LabelView>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE value = ?1 AND kind = ?2 AND first_seen <= ?3 \
-             ORDER BY source, list, category"
+            "SELECT {COLUMNS} FROM {FROM} WHERE l.value IN (?1, ?2) AND g.kind = ?3 \
+             AND l.first_seen <= ?4 ORDER BY g.source, g.list, g.category"
         );
-        self.rows("find labels", &sql, rusqlite::params![value, kind.as_str(), as_of], view)
+        let params = rusqlite::params![values[0], values[1], kind.as_str(), as_of];
+        self.rows("find labels", &sql, params, view)
     }
 
     /// Labels of the address and of every listed network holding it,
-    /// one probe per prefix length (listed networks are aligned, so
-    /// each is exactly one `(start, end)` pair).
+    /// one probe per prefix length: listed values are canonical text
+    /// with the host bits cleared, so each network has one spelling
+    /// (two for IPv4, which may also be listed IPv4-mapped).
     fn labels_of_address(&self, ip: IpAddr, as_of: i64) -> Result<Vec<LabelView>, StoreError> {
-        let width: u8 = if ip.is_ipv4() { 32 } else { 128 };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE start = ?1 AND end = ?2 AND first_seen <= ?3 \
-             AND kind IN ('ip', 'cidr') ORDER BY kind DESC, source, list, category"
-        );
+        let forms = address_forms(ip);
+        let mut out = self.labels_by_values(refs(&forms), LabelKind::Ip, as_of)?;
 
-        let mut out = Vec::new();
+        let width: u8 = if ip.is_ipv4() { 32 } else { 128 };
         for length in (0..=width).rev() {
-            let (start, end) = network_keys(ip, length);
-            let params = rusqlite::params![&start[..], &end[..], as_of];
-            out.extend(self.rows("find labels by address", &sql, params, view)?);
+            let forms = network_forms(ip, length);
+            out.extend(self.labels_by_values(refs(&forms), LabelKind::Cidr, as_of)?);
         }
         Ok(out)
     }
+}
+
+/// The spellings of an address as a listed value: itself and, for
+/// IPv4, its IPv4-mapped IPv6 form.
+fn address_forms(ip: IpAddr) -> [String; 2] {
+    match ip {
+        IpAddr::V4(v4) => [v4.to_string(), v4.to_ipv6_mapped().to_string()],
+        IpAddr::V6(v6) => [v6.to_string(), v6.to_string()],
+    }
+}
+
+/// The spellings of the network of `length` bits holding `ip`.
+fn network_forms(ip: IpAddr, length: u8) -> [String; 2] {
+    let (start, _) = network_keys(ip, length);
+    let mapped = Ipv6Addr::from(start);
+    match ip {
+        IpAddr::V4(_) => {
+            let v4 = mapped.to_ipv4_mapped().unwrap_or(Ipv4Addr::UNSPECIFIED);
+            [format!("{v4}/{length}"), format!("{mapped}/{}", u16::from(length) + 96)]
+        }
+        IpAddr::V6(_) => [format!("{mapped}/{length}"), format!("{mapped}/{length}")],
+    }
+}
+
+fn refs(forms: &[String; 2]) -> [&str; 2] {
+    [&forms[0], &forms[1]]
 }
 
 /// The (value, kind) pairs that concern `name`: `domain` for the name
@@ -166,5 +202,17 @@ mod tests {
             ]
         );
         assert_eq!(keys("com"), ["domain com"]);
+    }
+
+    #[test]
+    fn addresses_and_networks_are_spelled_as_listed() {
+        let v4: IpAddr = "192.0.2.77".parse().unwrap();
+        assert_eq!(address_forms(v4), ["192.0.2.77", "::ffff:192.0.2.77"]);
+        assert_eq!(network_forms(v4, 24), ["192.0.2.0/24", "::ffff:192.0.2.0/120"]);
+        assert_eq!(network_forms(v4, 0), ["0.0.0.0/0", "::ffff:0.0.0.0/96"]);
+
+        let v6: IpAddr = "2001:db8:bad:1::9".parse().unwrap();
+        assert_eq!(network_forms(v6, 48)[0], "2001:db8:bad::/48");
+        assert_eq!(network_forms(v6, 128)[0], "2001:db8:bad:1::9/128");
     }
 }

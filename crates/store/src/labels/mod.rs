@@ -27,6 +27,7 @@
 //!   a list still carried it.
 //! - Aliases of a family are not stored.
 
+mod ids;
 mod matching;
 mod pending;
 mod writer;
@@ -135,8 +136,9 @@ pub struct NewLabel<'a> {
 pub enum LabelStart<'a> {
     /// The content hash is already in the ledger: nothing to do.
     Duplicate(BatchInfo),
-    /// A new batch, open for writing.
-    New(LabelWriter<'a>),
+    /// A new batch, open for writing (boxed: the writer holds prepared
+    /// statements and buffers, the duplicate only a ledger row).
+    New(Box<LabelWriter<'a>>),
 }
 
 impl SqliteStore {
@@ -172,7 +174,7 @@ impl SqliteStore {
         let fresh = !self.source_has_batches(source)?;
         let id = self.insert_label_batch(meta)?;
         debug!(batch = id, source, fresh, file = %meta.file_name, "label batch started");
-        LabelWriter::new(self, id, meta, fresh).map(LabelStart::New)
+        LabelWriter::new(self, id, meta, fresh).map(|writer| LabelStart::New(Box::new(writer)))
     }
 
     /// Adds the ledger row (counts filled in at commit).

@@ -46,11 +46,11 @@ pub struct DomainView {
     /// The moment the view describes, unix seconds.
     pub as_of: i64,
     /// The earliest first sighting of any record owned by the name
-    /// (history included, only sightings starting by `as_of`).
-    pub first_seen: i64,
-    /// The latest last sighting of those records; it may lie after
-    /// `as_of` when the store holds newer data.
-    pub last_seen: i64,
+    /// (history included, only sightings starting by `as_of`); `null`
+    /// when the store knows the name from its registration only.
+    pub first_seen: Option<i64>,
+    /// The latest last sighting of those records, up to `as_of`.
+    pub last_seen: Option<i64>,
     /// The current NS targets of the name (delegations and apex NS
     /// records, any source), sorted.
     pub nameservers: Vec<String>,
@@ -73,7 +73,7 @@ pub struct DomainView {
 
 /// One address of a domain, enriched.
 ///
-/// JSON: `{"ip": "192.0.2.1", "rrtype": "A", "ttl_min": 240, "ttl_max":
+/// JSON: `{"ip": "192.0.2.1", "rrtype": "A", "via": null, "ttl_min": 240, "ttl_max":
 /// 300, "sources":
 /// ["pdns"], "asn": {"asn": 64500, "holder": "…", …} | null, "subnet":
 /// "192.0.2.0/24", "ptr": [{"name": "…", "pattern": "…", …}]}`.
@@ -83,6 +83,9 @@ pub struct AddressView {
     pub ip: IpAddr,
     /// `A` or `AAAA`.
     pub rrtype: RrType,
+    /// The name that owns the record when the domain reached it through
+    /// CNAME records; `null` for the domain's own.
+    pub via: Option<String>,
     /// The smallest TTL its records carried (child-side; resolver
     /// caches count TTLs down, so passive DNS sees a range), `null`
     /// when no source said.
@@ -147,6 +150,45 @@ pub struct RecordView {
     pub count: u64,
 }
 
+/// CNAME targets followed for a domain's addresses, at most: chains
+/// are short; a loop or a fan-out must not make a view slow.
+const MAX_CNAME_NAMES: usize = 8;
+
+/// Adds the A and AAAA records among `records` to the addresses, noting
+/// `via` (the name that owns them) when it is not the domain itself.
+fn add_addresses(
+    by_ip: &mut BTreeMap<IpAddr, AddressView>,
+    records: &[RecordView],
+    via: Option<&str>,
+) {
+    for record in records.iter().filter(|r| matches!(r.rrtype, RrType::A | RrType::AAAA)) {
+        let Ok(ip) = record.rdata.parse::<IpAddr>() else { continue };
+        let entry = by_ip.entry(ip).or_insert_with(|| AddressView {
+            ip,
+            rrtype: record.rrtype,
+            via: via.map(str::to_owned),
+            ttl_min: None,
+            ttl_max: None,
+            sources: Vec::new(),
+            asn: None,
+            subnet: home_subnet(ip).0,
+            ptr: Vec::new(),
+        });
+        entry.ttl_min = match (entry.ttl_min, record.ttl) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        entry.ttl_max = entry.ttl_max.max(record.ttl);
+        entry.sources.push(record.source.clone());
+    }
+}
+
+/// The targets of the CNAME records among `records`.
+fn cname_targets(records: &[RecordView]) -> Vec<String> {
+    let cnames = records.iter().filter(|r| r.rrtype == RrType::CNAME);
+    cnames.map(|r| r.rdata.trim_end_matches('.').to_owned()).collect()
+}
+
 /// The span of every record owned by the name.
 pub(crate) static HISTORY_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -177,17 +219,21 @@ pub(crate) static RECORDS_SQL: LazyLock<String> = LazyLock::new(|| {
 
 impl SqliteStore {
     /// The view of `domain` (canonical text) as of `as_of`; `None` when
-    /// no record owned by it was seen by `as_of`.
+    /// no record owned by it was seen by `as_of` and no registration
+    /// answer names it ([`name_seen`](Self::name_seen) tells why).
     pub fn domain_view(&self, domain: &str, as_of: i64) -> Result<Option<DomainView>, StoreError> {
-        let Some((first_seen, last_seen)) = self.name_history(domain, as_of)? else {
+        let history = self.name_history(domain, as_of)?;
+        let registration = self.registration_of(domain, as_of)?;
+        let own_registration = registration.as_ref().is_some_and(|r| r.domain == domain);
+        if history.is_none() && !own_registration {
             return Ok(None);
-        };
+        }
+        let (first_seen, last_seen) = history.unzip();
 
         let (nameservers, ns_domains) = self.nameservers(domain, as_of)?;
         let nsdomaininfo = self.ns_domain_infos(&ns_domains, as_of)?;
         let records = self.records(domain, as_of)?;
-        let addresses = self.enriched_addresses(&records, as_of)?;
-        let registration = self.registration_of(domain, as_of)?;
+        let addresses = self.enriched_addresses(domain, &records, as_of)?;
         let labels = self.labels_of(domain, &addresses, as_of)?;
         debug!(domain, as_of, nameservers = nameservers.len(), "domain view");
 
@@ -288,30 +334,28 @@ impl SqliteStore {
     }
 
     /// The A and AAAA records' addresses, each once, enriched.
+    /// The A and AAAA addresses of the name, and of the names its CNAME
+    /// records lead to (at most [`MAX_CNAME_NAMES`] names), each address
+    /// once, enriched.
     fn enriched_addresses(
         &self,
+        name: &str,
         records: &[RecordView],
         as_of: i64,
     ) -> Result<Vec<AddressView>, StoreError> {
         let mut by_ip: BTreeMap<IpAddr, AddressView> = BTreeMap::new();
-        for record in records.iter().filter(|r| matches!(r.rrtype, RrType::A | RrType::AAAA)) {
-            let Ok(ip) = record.rdata.parse::<IpAddr>() else { continue };
-            let entry = by_ip.entry(ip).or_insert_with(|| AddressView {
-                ip,
-                rrtype: record.rrtype,
-                ttl_min: None,
-                ttl_max: None,
-                sources: Vec::new(),
-                asn: None,
-                subnet: home_subnet(ip).0,
-                ptr: Vec::new(),
-            });
-            entry.ttl_min = match (entry.ttl_min, record.ttl) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            entry.ttl_max = entry.ttl_max.max(record.ttl);
-            entry.sources.push(record.source.clone());
+        add_addresses(&mut by_ip, records, None);
+
+        let mut seen = vec![name.to_owned()];
+        let mut next = cname_targets(records);
+        while let Some(target) = next.pop() {
+            if seen.contains(&target) || seen.len() > MAX_CNAME_NAMES {
+                continue;
+            }
+            let target_records = self.records(&target, as_of)?;
+            add_addresses(&mut by_ip, &target_records, Some(&target));
+            next.extend(cname_targets(&target_records));
+            seen.push(target);
         }
 
         let mut addresses: Vec<AddressView> = by_ip.into_values().collect();
@@ -322,6 +366,16 @@ impl SqliteStore {
             address.ptr = self.ptr_names(address.ip, as_of)?;
         }
         Ok(addresses)
+    }
+
+    /// The first and last sighting of anything owned by `name`, at any
+    /// moment: to tell "never seen" from "not seen by then".
+    pub fn name_seen(&self, name: &str) -> Result<Option<(i64, i64)>, StoreError> {
+        let sql = "SELECT min(first_seen), max(last_seen) FROM observations WHERE name = :name";
+        let params = named_params! { ":name": name };
+        let span: (Option<i64>, Option<i64>) =
+            self.row("read a name's sightings", sql, params, |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(span.0.zip(span.1))
     }
 
     fn records(&self, name: &str, as_of: i64) -> Result<Vec<RecordView>, StoreError> {

@@ -1,0 +1,269 @@
+//! `nshunt collect` against real servers: NSD serving the collection
+//! lab of the test world and Unbound resolving it, both on loopback
+//! (`scripts/dns-servers.sh`). The collected observations must equal
+//! what the lab's zones define, and every failure kind must be stored
+//! as its own outcome.
+//!
+//! Tests that need the servers are ignored by a plain `cargo test`;
+//! `scripts/test.sh` starts the servers and runs them. The timeout and
+//! loopback-guard tests need no server and always run.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use common::Env;
+use nshunt_store::{CollectionResult, SqliteStore};
+use nshunt_testworld::{Lab, LabKind, LabRecord, LabServers};
+
+fn server(var: &str, default: Option<&str>) -> SocketAddr {
+    let value = std::env::var(var).ok().or(default.map(str::to_owned)).unwrap_or_else(|| {
+        panic!("{var} is not set: run scripts/test.sh, which starts NSD and Unbound")
+    });
+    value.parse().unwrap()
+}
+
+fn resolver() -> String {
+    server("NSHUNT_TEST_RESOLVER", None).to_string()
+}
+
+/// The lab `scripts/dns-servers.sh` serves.
+fn lab() -> Lab {
+    let ip = |addr: SocketAddr| match addr.ip() {
+        std::net::IpAddr::V4(v4) => v4,
+        std::net::IpAddr::V6(_) => panic!("the lab servers are IPv4"),
+    };
+    let main = ip(server("NSHUNT_TEST_AUTHORITATIVE", None));
+    let lame = ip(server("NSHUNT_TEST_LAME", Some("127.0.0.4:53")));
+    Lab::new(7, "test", 60, LabServers { main, lame })
+}
+
+/// `nshunt collect` with the test resolver and the loopback guard on.
+fn collect(env: &Env, extra: &[&str]) -> serde_json::Value {
+    let resolver = resolver();
+    let mut args = vec!["collect", "--resolver", &resolver, "--format", "json"];
+    args.extend(extra);
+    let output = env.command(&args).env("NSHUNT_LOOPBACK_ONLY", "1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "collect {extra:?} failed:\n{stderr}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// (name, type, rdata, ttl) of every stored observation of `name`.
+fn observed(env: &Env, name: &str) -> BTreeSet<(String, String, String, u64)> {
+    let text = env.ok(&["export", "cof", "--all-sources", "--name", name]);
+    text.lines()
+        .map(|line| {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            let s = |k: &str| row[k].as_str().unwrap().to_owned();
+            (s("rrname"), s("rrtype"), s("rdata"), row["ttl"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+fn expected(records: &[LabRecord]) -> BTreeSet<(String, String, String, u64)> {
+    records
+        .iter()
+        .map(|r| (r.name.clone(), r.rtype.to_owned(), r.rdata.clone(), u64::from(r.ttl)))
+        .collect()
+}
+
+fn results(env: &Env, domain: &str) -> Vec<CollectionResult> {
+    SqliteStore::open_read_only(&env.store()).unwrap().collection_results(domain).unwrap()
+}
+
+/// The outcome of the one query of `qtype` to `server` for `domain`.
+fn outcome(results: &[CollectionResult], name: &str, qtype: u16, server: &str) -> String {
+    let found: Vec<&CollectionResult> = results
+        .iter()
+        .filter(|r| r.name == name && r.qtype == qtype && r.server == server)
+        .collect();
+    assert_eq!(found.len(), 1, "{name}/{qtype} at {server}: {results:#?}");
+    found[0].outcome.clone()
+}
+
+#[test]
+#[ignore = "needs NSD and Unbound on loopback: run scripts/test.sh"]
+fn collected_records_equal_the_lab_zones() {
+    let env = Env::new();
+    let lab = lab();
+    let sample: Vec<_> = lab.domains().iter().step_by(4).collect();
+    let mut args: Vec<&str> = sample.iter().map(|d| d.name.as_str()).collect();
+    args.push("--force");
+
+    let summary = collect(&env, &args);
+    assert_eq!(summary["domains"].as_u64().unwrap(), sample.len() as u64);
+    assert_eq!(summary["outcomes"]["timeout"], 0, "{summary:#}");
+
+    let ptrs = lab.ptrs();
+    for domain in &sample {
+        assert_eq!(observed(&env, &domain.name), expected(&domain.records), "{}", domain.name);
+
+        for address in domain.records.iter().filter(|r| r.rtype == "A" || r.rtype == "AAAA") {
+            let reverse = reverse_of(&address.rdata);
+            let want: Vec<LabRecord> = ptrs.iter().filter(|p| p.name == reverse).cloned().collect();
+            assert_eq!(observed(&env, &reverse), expected(&want), "PTR of {}", address.rdata);
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs NSD and Unbound on loopback: run scripts/test.sh"]
+fn every_failure_kind_is_recorded_as_its_own_kind() {
+    let env = Env::new();
+    let lab = lab();
+    let main = server("NSHUNT_TEST_AUTHORITATIVE", None).to_string();
+    let lame = server("NSHUNT_TEST_LAME", Some("127.0.0.4:53")).to_string();
+    let resolver = resolver();
+    let crimeware = lab.domains().iter().find(|d| d.kind == LabKind::Crimeware).unwrap();
+    let names = [
+        lab.lame_domain(),
+        lab.partly_lame_domain(),
+        lab.servfail_domain(),
+        lab.missing_domain(),
+        "example.com".to_owned(),
+        crimeware.name.clone(),
+    ];
+    let mut args: Vec<&str> = names.iter().map(String::as_str).collect();
+    args.extend(["--force", "--retries", "0"]);
+    collect(&env, &args);
+
+    // Lame: the resolver fails, the parent refers to a server that
+    // refuses the zone.
+    let r = results(&env, &lab.lame_domain());
+    assert_eq!(outcome(&r, &lab.lame_domain(), 2, &resolver), "servfail");
+    assert_eq!(outcome(&r, &lab.lame_domain(), 2, &main), "answer", "the parent's referral");
+    assert_eq!(outcome(&r, &lab.lame_domain(), 2, &lame), "lame");
+
+    let r = results(&env, &lab.partly_lame_domain());
+    assert_eq!(outcome(&r, &lab.partly_lame_domain(), 2, &lame), "lame");
+    assert_eq!(outcome(&r, &lab.partly_lame_domain(), 2, &main), "answer");
+    assert_eq!(observed(&env, &lab.partly_lame_domain()), expected(&lab.partly_lame_records()));
+
+    let r = results(&env, &lab.servfail_domain());
+    assert_eq!(outcome(&r, &lab.servfail_domain(), 2, &resolver), "servfail");
+    assert!(r.iter().any(|q| q.server == main && q.outcome == "servfail"), "{r:#?}");
+
+    let r = results(&env, &lab.missing_domain());
+    assert_eq!(outcome(&r, &lab.missing_domain(), 2, &resolver), "nxdomain");
+    assert!(observed(&env, &lab.missing_domain()).is_empty());
+
+    let r = results(&env, "example.com");
+    assert_eq!(outcome(&r, "example.com", 2, &resolver), "refused");
+
+    // NODATA: a crimeware domain has no AAAA, no apex has a CNAME.
+    let r = results(&env, &crimeware.name);
+    assert_eq!(outcome(&r, &crimeware.name, 28, &main), "nodata");
+    assert_eq!(outcome(&r, &crimeware.name, 5, &main), "nodata");
+}
+
+#[test]
+fn a_silent_server_times_out_and_bad_names_are_reported() {
+    let env = Env::new();
+    let silent = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let resolver = silent.local_addr().unwrap().to_string();
+    let list = env.path("domains.txt");
+    std::fs::write(&list, "# a list\nquiet.example\nbad..name\n\nstill.example\n").unwrap();
+
+    let args = [
+        "collect",
+        "--resolver",
+        &resolver,
+        "--file",
+        list.to_str().unwrap(),
+        "--timeout",
+        "200ms",
+        "--retries",
+        "1",
+        "--backoff",
+        "10ms",
+        "--format",
+        "json",
+    ];
+    let output = env.command(&args).env("NSHUNT_LOOPBACK_ONLY", "1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("domains.txt:3"), "the bad line is named: {stderr}");
+
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["invalid"], 1);
+    assert_eq!(summary["domains"], 2);
+    let r = results(&env, "quiet.example");
+    assert_eq!(outcome(&r, "quiet.example", 2, &resolver), "timeout");
+    assert_eq!(r[0].attempts, 2, "one retry");
+    drop(silent);
+}
+
+#[test]
+fn loopback_only_refuses_other_resolvers() {
+    let env = Env::new();
+    let args = ["collect", "--resolver", "192.0.2.1", "example.test"];
+    let output = env.command(&args).env("NSHUNT_LOOPBACK_ONLY", "1").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("192.0.2.1:53") && stderr.contains("NSHUNT_LOOPBACK_ONLY"), "{stderr}");
+    assert!(!env.store().exists() || results(&env, "example.test").is_empty());
+}
+
+#[test]
+#[ignore = "needs NSD and Unbound on loopback: run scripts/test.sh"]
+fn collecting_again_extends_history_and_max_age_skips_fresh_domains() {
+    let env = Env::new();
+    let lab = lab();
+    let domain = &lab.domains()[2].name;
+
+    collect(&env, &[domain]);
+    let first = env.ok(&["export", "cof", "--all-sources", "--name", domain]);
+
+    let again = collect(&env, &[domain]);
+    assert_eq!(again["skipped_fresh"], 1, "collected a moment ago: {again:#}");
+    assert_eq!(again["domains"], 0);
+
+    std::thread::sleep(Duration::from_millis(1100));
+    let forced = collect(&env, &[domain, "--force"]);
+    assert_eq!(forced["domains"], 1);
+
+    let second = env.ok(&["export", "cof", "--all-sources", "--name", domain]);
+    assert_eq!(first.lines().count(), second.lines().count(), "no duplicates:\n{second}");
+    for line in second.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(row["count"], 2, "{line}");
+        assert!(row["time_last"].as_i64() > row["time_first"].as_i64(), "{line}");
+    }
+    let runs: BTreeSet<i64> = results(&env, domain).iter().map(|r| r.batch_id).collect();
+    assert_eq!(runs.len(), 2, "each run keeps its outcomes");
+
+    let short = collect(&env, &[domain, "--max-age", "0s"]);
+    assert_eq!(short["domains"], 1, "older than --max-age 0s");
+}
+
+/// Queries per second of a whole collection of the lab, repeated.
+#[test]
+#[ignore = "benchmark: needs NSD and Unbound on loopback"]
+fn bench_collect_lab() {
+    let env = Env::new();
+    let lab = lab();
+    let list = env.path("lab.txt");
+    let names: Vec<&str> = lab.domains().iter().map(|d| d.name.as_str()).collect();
+    std::fs::write(&list, names.repeat(20).join("\n")).unwrap();
+
+    let started = Instant::now();
+    let summary = collect(
+        &env,
+        &["--file", list.to_str().unwrap(), "--force", "--rate", "0", "--server-rate", "0"],
+    );
+    let seconds = started.elapsed().as_secs_f64();
+    let queries = summary["queries"].as_u64().unwrap();
+    println!(
+        "bench_collect_lab: {} domains, {queries} queries in {seconds:.2}s: {:.0} queries/s",
+        summary["domains"],
+        queries as f64 / seconds
+    );
+}
+
+/// The reverse name of an address, as nshunt stores it.
+fn reverse_of(address: &str) -> String {
+    nshunt_model::ptr::reverse_name(address.parse().unwrap()).as_str().to_owned()
+}
