@@ -111,7 +111,9 @@ fn addresses_match_networks_and_asns() {
 fn as_of_hides_later_labels_and_batches_merge() {
     let (_dir, path, mut store) = temp_store();
     load(&mut store, meta("maltrail", "h2", DAY2), &TRAILS[..1]);
-    assert!(store.labels_for("evil.example", &[], &[], DAY1).unwrap().is_empty());
+    // The source has no batch by DAY1: its labels answer, flagged.
+    let early = store.labels_for("evil.example", &[], &[], DAY1).unwrap();
+    assert!(early.iter().all(|l| l.after_as_of) && !early.is_empty(), "{early:?}");
 
     // An older batch, loaded later: first_seen moves back, the
     // description stays the newer batch's.
@@ -119,6 +121,11 @@ fn as_of_hides_later_labels_and_batches_merge() {
         [("evil.example", LabelKind::Domain, "zeus"), ("new.example", LabelKind::Domain, "x")];
     let (_, stored) = load(&mut store, meta("maltrail", "h1", DAY1), &older);
     assert_eq!(stored, 2);
+    // Now the source has a batch by DAY1: only what it held then shows.
+    let other = [("other.example", LabelKind::Domain, "y")];
+    load(&mut store, meta("maltrail", "h1b", DAY2), &other);
+    assert!(store.labels_for("other.example", &[], &[], DAY1).unwrap().is_empty());
+    assert_eq!(store.labels_for("other.example", &[], &[], DAY2).unwrap().len(), 1);
     let found = store.labels_for("evil.example", &[], &[], DAY3).unwrap();
     assert_eq!((found[0].first_seen, found[0].last_seen), (DAY1, DAY2));
 
@@ -130,7 +137,7 @@ fn as_of_hides_later_labels_and_batches_merge() {
         .unwrap()
         .query_row("SELECT count(*) FROM labels", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 2);
+    assert_eq!(rows, 3);
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! shown, the content hash that keys the batch ledger, and the file's
 //! own date.
 
-use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -15,17 +14,14 @@ pub fn display_path(path: &Path) -> String {
 
 /// BLAKE3 of a file's decoded content (plain, gzip or xz alike), the
 /// batch ledger's key.
+///
+/// The hasher reads through its own small buffer: a label folder holds
+/// thousands of small files, and a fresh megabyte each would cost more
+/// than the hashing.
 pub fn hash_content(path: &Path) -> Result<String> {
-    let mut input = input::open(path)?;
+    let input = input::open(path)?;
     let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = input.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
+    hasher.update_reader(input).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(hasher.finalize().to_hex().to_string())
 }
 

@@ -223,6 +223,10 @@ impl Plan {
         let path = &args.path;
         let metadata = std::fs::metadata(path)
             .with_context(|| format!("cannot read {}: check the path", path.display()))?;
+        if !metadata.is_dir() && !metadata.is_file() {
+            // A FIFO or a device would block or never end.
+            anyhow::bail!("{} is neither a regular file nor a folder", path.display());
+        }
 
         let layout =
             if metadata.is_dir() { folder_layout(args)? } else { file_layout(args, path)? };

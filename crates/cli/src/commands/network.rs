@@ -260,11 +260,14 @@ pub fn write_labels(out: &mut impl Write, labels: &[LabelView]) -> Result<()> {
             l.kind.clone(),
             l.list.clone(),
             l.category.clone().unwrap_or_else(|| "-".to_owned()),
-            l.source.clone(),
+            if l.after_as_of { format!("{}*", l.source) } else { l.source.clone() },
             l.listed_on.clone().unwrap_or_else(|| "-".to_owned()),
         ]);
     }
     table.write(out, "  ")?;
+    if labels.iter().any(|l| l.after_as_of) {
+        writeln!(out, "  * loaded after the moment asked for: the source has no older batch")?;
+    }
     Ok(())
 }
 

@@ -13,7 +13,15 @@ use crate::views::LabelView;
 
 /// The columns [`view`] reads, in order.
 const COLUMNS: &str = "l.value, g.kind, g.source, g.list, g.category, n.severity, n.listed_on, \
-                       l.port, n.refs, n.file, l.line, l.first_seen, l.last_seen";
+                       l.port, n.refs, n.file, l.line, l.first_seen, l.last_seen, \
+                       l.first_seen > ?4";
+
+/// A label is known at `?4` when first seen by then, or when its source
+/// has no batch that old: lists are usually loaded long after the
+/// traffic they explain, so a source's labels then answer, flagged
+/// `after_as_of`, as ASN tables and registrations do.
+const KNOWN_AT: &str = "(l.first_seen <= ?4 OR NOT EXISTS (SELECT 1 FROM batches AS b \
+                        WHERE b.kind = 'labels' AND b.source = g.source AND b.observed_at <= ?4))";
 
 /// The labels with their groups and notes. `CROSS JOIN` keeps SQLite
 /// from starting at the groups: the value is what narrows.
@@ -22,7 +30,8 @@ const FROM: &str = "labels AS l CROSS JOIN label_groups AS g ON g.id = l.group_i
 
 impl SqliteStore {
     /// The labels of `domain`, of `ips` and of `asns` known at `as_of`
-    /// (first seen at or before it), the most specific first: the
+    /// (first seen at or before it, or from a source with no batch that
+    /// old: see [`KNOWN_AT`]), the most specific first: the
     /// domain, then each parent; each address, then its networks from
     /// the longest prefix; then the AS numbers.
     ///
@@ -82,7 +91,7 @@ impl SqliteStore {
     ) -> Result<Vec<LabelView>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM {FROM} WHERE l.value IN (?1, ?2) AND g.kind = ?3 \
-             AND l.first_seen <= ?4 ORDER BY g.source, g.list, g.category"
+             AND {KNOWN_AT} ORDER BY g.source, g.list, g.category"
         );
         let params = rusqlite::params![values[0], values[1], kind.as_str(), as_of];
         self.rows("find labels", &sql, params, view)
@@ -177,6 +186,7 @@ fn view(row: &rusqlite::Row<'_>) -> rusqlite::Result<LabelView> {
         line: row.get(10)?,
         first_seen: row.get(11)?,
         last_seen: row.get(12)?,
+        after_as_of: row.get(13)?,
     })
 }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 ///  "listed_on": "2025-05-22", "port": null,
 ///  "references": ["https://example.org/report"],
 ///  "file": "malware/zeus.txt", "line": 12,
-///  "first_seen": 1767225600, "last_seen": 1767225600}
+///  "first_seen": 1767225600, "last_seen": 1767225600, "after_as_of": false}
 /// ```
 ///
 /// | field | meaning |
@@ -57,4 +57,7 @@ pub struct LabelView {
     pub first_seen: i64,
     /// The last batch that carried it, unix seconds.
     pub last_seen: i64,
+    /// First seen after `as_of`: its source has no older batch, so its
+    /// labels answer as the best knowledge there is.
+    pub after_as_of: bool,
 }
