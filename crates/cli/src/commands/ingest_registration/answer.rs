@@ -84,6 +84,15 @@ pub enum AnswerError {
     #[error(transparent)]
     Rdap(#[from] RdapError),
 
+    /// A text that is neither a registration nor a "not found" answer
+    /// and holds no registration data, with only its file name to say
+    /// what it is about (a README in a folder of answers).
+    #[error(
+        "nothing in it names a domain or registration data: not a WHOIS answer (pass --domain \
+         to store it as an unknown answer, such as a rate-limit notice)"
+    )]
+    NotAnAnswer,
+
     /// Neither the answer nor the command line nor the file name names
     /// the domain.
     #[error(
@@ -158,6 +167,14 @@ fn parse(
         Kind::Whois => parse_whois(bytes, hint.as_ref())?,
         Kind::Rdap => parse_rdap(std::str::from_utf8(strip_bom(bytes)).map_err(not_utf8)?)?,
     };
+
+    // Without --domain, an unknown answer with no registration data has
+    // only its file name to say what it is about.
+    let empty = !registration.has_registration_data();
+    let unknown = registration.status == RegistrationStatus::Unknown;
+    if kind == Kind::Whois && domain.is_none() && empty && unknown {
+        return Err(AnswerError::NotAnAnswer);
+    }
 
     let domain = registration.domain.clone().or(hint).ok_or(AnswerError::NoDomain)?;
     registration.domain = Some(domain.clone());
@@ -315,6 +332,18 @@ mod tests {
 
         let error = parse(Kind::Whois, not_found, Path::new("answer"), None).unwrap_err();
         assert!(matches!(error, AnswerError::NoDomain), "{error}");
+    }
+
+    #[test]
+    fn a_text_without_whois_fields_is_not_an_answer_unless_told() {
+        let readme = b"# Test data\n\nThese files are WHOIS answers.\n";
+        let error = parse(Kind::Whois, readme, Path::new("README.md"), None).unwrap_err();
+        assert!(matches!(error, AnswerError::NotAnAnswer), "{error}");
+
+        let given = DomainName::parse("limited.example").unwrap();
+        let notice = b"Query rate limit exceeded\n";
+        let answer = parse(Kind::Whois, notice, Path::new("x"), Some(&given)).unwrap();
+        assert_eq!(answer.registration.status, RegistrationStatus::Unknown);
     }
 
     #[test]
