@@ -9,6 +9,10 @@ use super::{Context, finish};
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
 
+/// Batches listed in text output: a folder of WHOIS answers is one
+/// batch per file, and the list would bury the rest.
+const TEXT_BATCHES: usize = 20;
+
 pub fn run(ctx: &Context) -> Result<()> {
     let store = ctx.read_store()?;
     let info = store.info()?;
@@ -48,11 +52,20 @@ fn write_text(out: &mut impl Write, info: &StoreInfo) -> Result<()> {
     }
     sources.write(out, "  ")?;
 
-    writeln!(out, "\nbatches")?;
+    let shown = info.batches.len().min(TEXT_BATCHES);
+    if shown < info.batches.len() {
+        writeln!(
+            out,
+            "\nbatches (newest {shown} of {}; --format json lists all)",
+            info.batches.len()
+        )?;
+    } else {
+        writeln!(out, "\nbatches")?;
+    }
     let mut batches =
         Table::new(&["id", "kind", "zone", "observed_at", "records", "skipped", "file"])
             .right_align(&[0, 4, 5]);
-    for b in &info.batches {
+    for b in info.batches.iter().take(shown) {
         batches.row(vec![
             b.id.to_string(),
             b.kind.clone(),
