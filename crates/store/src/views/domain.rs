@@ -330,7 +330,14 @@ impl SqliteStore {
             addresses.iter().filter_map(|a| a.asn.as_ref()).map(|h| h.asn).collect();
         asns.sort_unstable();
         asns.dedup();
-        self.labels_for(domain, &ips, &asns, as_of)
+
+        // Several addresses in one listed network match it once.
+        let mut labels = self.labels_for(domain, &ips, &asns, as_of)?;
+        let mut seen = std::collections::HashSet::new();
+        labels.retain(|l| {
+            seen.insert((l.value.clone(), l.kind.clone(), l.source.clone(), l.list.clone()))
+        });
+        Ok(labels)
     }
 
     /// The A and AAAA records' addresses, each once, enriched.
