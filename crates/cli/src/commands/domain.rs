@@ -95,7 +95,9 @@ fn write_registration(out: &mut impl Write, v: &DomainView) -> Result<()> {
 }
 
 fn write_labels(out: &mut impl Write, v: &DomainView) -> Result<()> {
-    writeln!(out)?;
+    if v.labels.is_empty() {
+        return Ok(writeln!(out, "\nlabels        none")?);
+    }
     network::write_labels(out, &v.labels)
 }
 
