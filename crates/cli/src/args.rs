@@ -85,13 +85,6 @@ pub enum Command {
     /// for every address.
     Collect(CollectArgs),
 
-    /// Send a query list in dnsperf's format (`NAME TYPE` a line) to one
-    /// server through the collector's client and count the outcomes;
-    /// nothing is stored. For comparing the client with dnsperf
-    /// (benches/collect.sh).
-    #[command(hide = true)]
-    QueryList(QueryListArgs),
-
     /// The profile of a name-server domain (e.g. dendrite.network).
     Nameserver(NameserverArgs),
 
@@ -421,41 +414,6 @@ pub enum StoreCommand {
 }
 
 /// `nshunt collect`.
-#[derive(Debug, Args)]
-pub struct QueryListArgs {
-    /// The query list: `NAME TYPE` a line, as dnsperf reads it.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-
-    /// The server asked, ADDR or ADDR:PORT.
-    #[arg(long, value_name = "ADDR[:PORT]")]
-    pub server: String,
-
-    /// Set the recursion-desired bit (and read answers as a resolver's).
-    #[arg(long)]
-    pub recursion: bool,
-
-    /// Send the whole list this many times.
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub repeat: usize,
-
-    /// Queries outstanding at once.
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    pub concurrency: usize,
-
-    /// Queries per second (0: unlimited).
-    #[arg(long, default_value_t = 0, value_name = "QPS")]
-    pub rate: u32,
-
-    /// How long one attempt waits for its answer.
-    #[arg(long, default_value = "2s", value_name = "DURATION")]
-    pub timeout: String,
-
-    /// More attempts after a timeout or a socket error.
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub retries: u32,
-}
-
 #[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Domains to collect.
