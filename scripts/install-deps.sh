@@ -3,7 +3,7 @@
 # crates.io, when it is not there yet. Safe to run again.
 set -euo pipefail
 
-packages=(nsd unbound ldnsutils mawk python3)
+packages=(nsd unbound ldnsutils dnsperf mawk python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -18,12 +18,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # The packages start their daemons on the public ports; the tests run
-# their own on loopback, so the system ones are stopped.
+# their own on loopback, so the system ones are stopped. Only those:
+# daemons started with a configuration outside /etc (another test run's,
+# a benchmark's) are left alone.
 for svc in nsd unbound; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi
-  pkill -x "$svc" 2>/dev/null || true
+  pgrep -a -x "$svc" 2>/dev/null | while read -r pid args; do
+    config=$(printf '%s\n' "$args" | sed -n 's/.*-c[[:space:]]*\([^[:space:]]*\).*/\1/p')
+    case "$config" in
+      "" | /etc/*) kill "$pid" 2>/dev/null || true ;;
+    esac
+  done
 done
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

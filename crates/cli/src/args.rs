@@ -85,6 +85,13 @@ pub enum Command {
     /// for every address.
     Collect(CollectArgs),
 
+    /// Send a query list in dnsperf's format (`NAME TYPE` a line) to one
+    /// server through the collector's client and count the outcomes;
+    /// nothing is stored. For comparing the client with dnsperf
+    /// (benches/collect.sh).
+    #[command(hide = true)]
+    QueryList(QueryListArgs),
+
     /// The profile of a name-server domain (e.g. dendrite.network).
     Nameserver(NameserverArgs),
 
@@ -415,6 +422,41 @@ pub enum StoreCommand {
 
 /// `nshunt collect`.
 #[derive(Debug, Args)]
+pub struct QueryListArgs {
+    /// The query list: `NAME TYPE` a line, as dnsperf reads it.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The server asked, ADDR or ADDR:PORT.
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    pub server: String,
+
+    /// Set the recursion-desired bit (and read answers as a resolver's).
+    #[arg(long)]
+    pub recursion: bool,
+
+    /// Send the whole list this many times.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub repeat: usize,
+
+    /// Queries outstanding at once.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Queries per second (0: unlimited).
+    #[arg(long, default_value_t = 0, value_name = "QPS")]
+    pub rate: u32,
+
+    /// How long one attempt waits for its answer.
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub timeout: String,
+
+    /// More attempts after a timeout or a socket error.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retries: u32,
+}
+
+#[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Domains to collect.
     #[arg(value_name = "DOMAIN")]
@@ -479,4 +521,29 @@ pub struct CollectArgs {
     /// interrupted run keeps what was done.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub chunk: usize,
+
+    /// Collect registration data over RDAP instead of DNS: each
+    /// domain's registered domain is asked of the server its bootstrap
+    /// entry names, and the answers are stored as registrations.
+    #[arg(long)]
+    pub rdap: bool,
+
+    /// IANA's RDAP bootstrap file for domains (dns.json) [default:
+    /// fetched from https://data.iana.org/rdap/dns.json]
+    #[arg(long, value_name = "FILE", requires = "rdap")]
+    pub rdap_bootstrap: Option<PathBuf>,
+
+    /// RDAP requests per second to any one server (0: unlimited).
+    #[arg(long, default_value_t = 1, value_name = "QPS")]
+    pub rdap_rate: u32,
+
+    /// How long one RDAP request may take.
+    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    pub rdap_timeout: String,
+
+    /// The longest Retry-After waited for; a server asking for longer
+    /// is not asked again in this run before then (its domains stay
+    /// unknown).
+    #[arg(long, default_value = "60s", value_name = "DURATION")]
+    pub rdap_max_wait: String,
 }

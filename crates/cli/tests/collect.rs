@@ -267,3 +267,219 @@ fn bench_collect_lab() {
 fn reverse_of(address: &str) -> String {
     nshunt_model::ptr::reverse_name(address.parse().unwrap()).as_str().to_owned()
 }
+
+/// Where the test that stops its server runs its own NSD (port 53, so
+/// that the lab's glue can point at it).
+fn stoppable_address() -> Ipv4Addr {
+    let text = std::env::var("NSHUNT_TEST_STOPPABLE_ADDR").unwrap_or("127.0.0.5".to_owned());
+    text.parse().expect("NSHUNT_TEST_STOPPABLE_ADDR is an IPv4 address")
+}
+
+/// An NSD of the test's own, serving a lab whose every server is that
+/// NSD: asked as the resolver too (it answers its zones whatever the
+/// recursion bit), so the whole collection depends on it alone.
+struct PrivateNsd {
+    dir: tempfile::TempDir,
+    address: Ipv4Addr,
+    child: Option<std::process::Child>,
+}
+
+impl PrivateNsd {
+    fn start(lab: &Lab, address: Ipv4Addr) -> PrivateNsd {
+        let dir = tempfile::tempdir().unwrap();
+        lab.write(&dir.path().join("lab")).unwrap();
+        let state = dir.path().display().to_string();
+        let conf = format!(
+            "server:\n  ip-address: {address}@53\n  username: \"\"\n  chroot: \"\"\n  \
+             zonesdir: \"{state}\"\n  database: \"\"\n  pidfile: \"{state}/nsd.pid\"\n  \
+             xfrdfile: \"{state}/xfrd.state\"\n  zonelistfile: \"{state}/zone.list\"\n  \
+             logfile: \"{state}/nsd.log\"\n  rrl-ratelimit: 0\n  verbosity: 1\n\
+             remote-control:\n  control-enable: no\ninclude: \"{state}/lab/nsd.conf\"\n"
+        );
+        std::fs::write(dir.path().join("nsd.conf"), conf).unwrap();
+        let mut nsd = PrivateNsd { dir, address, child: None };
+        nsd.launch();
+        nsd
+    }
+
+    /// Starts NSD and waits until it answers the lab zone's SOA.
+    fn launch(&mut self) {
+        let conf = self.dir.path().join("nsd.conf");
+        let child = std::process::Command::new("nsd")
+            .args(["-d", "-c"])
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nsd is installed (scripts/install-deps.sh)");
+        self.child = Some(child);
+
+        for _ in 0..100 {
+            if soa_answered(self.address) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let log = std::fs::read_to_string(self.dir.path().join("nsd.log")).unwrap_or_default();
+        panic!("nsd on {}:53 did not answer (root is needed for port 53):\n{log}", self.address);
+    }
+
+    /// Stops NSD (SIGTERM, so that its server processes go too) and
+    /// waits until it is gone.
+    fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else { return };
+        let pid = child.id().to_string();
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        let _ = child.wait();
+        for _ in 0..50 {
+            if !soa_answered(self.address) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("nsd on {}:53 still answers after SIGTERM", self.address);
+    }
+}
+
+impl Drop for PrivateNsd {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let pid = child.id().to_string();
+            let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Whether `address:53` answers a SOA query for `lab.test` in 200 ms.
+fn soa_answered(address: Ipv4Addr) -> bool {
+    let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    socket.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    // id 0x4e53, no flags, one question: lab.test SOA IN.
+    let mut query = vec![0x4e, 0x53, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+    for label in ["lab", "test"] {
+        query.push(label.len() as u8);
+        query.extend_from_slice(label.as_bytes());
+    }
+    query.extend_from_slice(&[0, 0, 6, 0, 1]);
+    if socket.send_to(&query, (address, 53)).is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 512];
+    matches!(socket.recv(&mut buf), Ok(n) if n >= 4 && buf[..2] == [0x4e, 0x53])
+}
+
+/// The domains of `lab` whose last run had a failure.
+fn unclean(env: &Env, lab: &Lab) -> BTreeSet<String> {
+    let store = SqliteStore::open_read_only(&env.store()).unwrap();
+    let names = lab.domains().iter().map(|d| d.name.clone());
+    names.filter(|d| store.last_clean_collection(d).unwrap().is_none()).collect()
+}
+
+#[test]
+#[ignore = "needs NSD and root (port 53 on 127.0.0.5): run scripts/test.sh"]
+fn stopping_the_server_mid_run_leaves_unknowns_that_are_collected_again() {
+    let env = Env::new();
+    let address = stoppable_address();
+    let lab =
+        Lab::new(11, "test", 150, LabServers { main: address, lame: Ipv4Addr::new(127, 0, 0, 6) });
+    let mut nsd = PrivateNsd::start(&lab, address);
+    let list = env.path("lab.txt");
+    let names: Vec<&str> = lab.domains().iter().map(|d| d.name.as_str()).collect();
+    std::fs::write(&list, names.join("\n")).unwrap();
+
+    // About ten queries a domain at 400 a second, four domains at a
+    // time: the run takes about four seconds; NSD stops after one.
+    let server = format!("{address}:53");
+    let list_arg = list.to_str().unwrap();
+    let args = [
+        "collect",
+        "--resolver",
+        &server,
+        "--file",
+        list_arg,
+        "--rate",
+        "400",
+        "--server-rate",
+        "0",
+        "--concurrency",
+        "4",
+        "--timeout",
+        "300ms",
+        "--retries",
+        "1",
+        "--backoff",
+        "10ms",
+        "--chunk",
+        "20",
+        "--format",
+        "json",
+    ];
+    let mut command = env.command(&args);
+    command.env("NSHUNT_LOOPBACK_ONLY", "1");
+    let piped = std::process::Stdio::piped;
+    let run = command.stdout(piped()).stderr(piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1200));
+    nsd.stop();
+    let output = run.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the run survives its server: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["domains"], 150, "{summary:#}");
+    let failures = summary["outcomes"]["error"].as_u64().unwrap()
+        + summary["outcomes"]["timeout"].as_u64().unwrap();
+    assert!(failures > 0 && summary["outcomes"]["answer"].as_u64().unwrap() > 0, "{summary:#}");
+
+    // Failures are unknowns, never negative answers: every domain
+    // with no clean run has a timeout or an error on record.
+    let failed = unclean(&env, &lab);
+    assert!(!failed.is_empty() && failed.len() < 150, "some before, some after: {failed:?}");
+    for domain in &failed {
+        let r = results(&env, domain);
+        let unknown = r.iter().any(|q| q.outcome == "timeout" || q.outcome == "error");
+        assert!(unknown, "{domain}: {r:#?}");
+    }
+
+    // Back up: the failed domains are collected again, the others are
+    // fresh, and the second run completes what the first missed.
+    nsd.launch();
+    let again =
+        collect_with(&env, &server, &["--file", list_arg, "--rate", "0", "--server-rate", "0"]);
+    assert_eq!(again["domains"], failed.len() as u64, "{again:#}");
+    assert_eq!(again["skipped_fresh"], 150 - failed.len() as u64, "{again:#}");
+    assert!(unclean(&env, &lab).is_empty(), "all clean after the second run");
+    for domain in lab.domains().iter().filter(|d| failed.contains(&d.name)) {
+        assert_eq!(observed(&env, &domain.name), expected(&domain.records), "{}", domain.name);
+    }
+    nsd.stop();
+}
+
+/// `nshunt collect` asking `resolver`, with the loopback guard on.
+fn collect_with(env: &Env, resolver: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["collect", "--resolver", resolver, "--format", "json"];
+    args.extend(extra);
+    let output = env.command(&args).env("NSHUNT_LOOPBACK_ONLY", "1").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "collect {extra:?} failed:\n{stderr}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_bad_query_list_line_is_named_and_nothing_is_sent() {
+    let env = Env::new();
+    let silent = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let server = silent.local_addr().unwrap().to_string();
+    let list = env.path("queries.txt");
+    std::fs::write(&list, "# dnsperf format\nok.example A\nbad.example NOPE\n").unwrap();
+
+    let args = ["query-list", list.to_str().unwrap(), "--server", &server];
+    let output = env.command(&args).env("NSHUNT_LOOPBACK_ONLY", "1").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 3") && stderr.contains("NOPE"), "{stderr}");
+
+    silent.set_nonblocking(true).unwrap();
+    assert!(silent.recv(&mut [0u8; 512]).is_err(), "the list is checked before sending");
+}

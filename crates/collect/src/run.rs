@@ -26,13 +26,35 @@ pub enum RunEnd {
 /// `reports` as it completes, until the input ends or `stop` fires.
 pub async fn run(
     collector: Arc<Collector>,
-    mut domains: mpsc::Receiver<DomainName>,
+    domains: mpsc::Receiver<DomainName>,
     reports: mpsc::Sender<DomainReport>,
     concurrency: usize,
     stop: impl Future<Output = ()>,
 ) -> RunEnd {
+    let task = move |domain| {
+        let collector = collector.clone();
+        async move { collector.collect(domain).await }
+    };
+    run_tasks(domains, reports, concurrency, stop, task).await
+}
+
+/// Runs `task` on every item `items` yields, at most `concurrency` at
+/// once, sending each result to `reports` as it completes, until the
+/// input ends or `stop` fires.
+pub async fn run_tasks<I, R, F, Fut>(
+    mut items: mpsc::Receiver<I>,
+    reports: mpsc::Sender<R>,
+    concurrency: usize,
+    stop: impl Future<Output = ()>,
+    task: F,
+) -> RunEnd
+where
+    F: Fn(I) -> Fut,
+    Fut: Future<Output = R> + Send + 'static,
+    R: Send + 'static,
+{
     let concurrency = concurrency.max(1);
-    let mut tasks: JoinSet<DomainReport> = JoinSet::new();
+    let mut tasks: JoinSet<R> = JoinSet::new();
     let mut input_open = true;
     tokio::pin!(stop);
 
@@ -44,10 +66,9 @@ pub async fn run(
 
         tokio::select! {
             () = &mut stop => break RunEnd::Stopped,
-            domain = domains.recv(), if room => match domain {
-                Some(domain) => {
-                    let collector = collector.clone();
-                    tasks.spawn(async move { collector.collect(domain).await });
+            item = items.recv(), if room => match item {
+                Some(item) => {
+                    tasks.spawn(task(item));
                 }
                 None => input_open = false,
             },
@@ -64,10 +85,7 @@ pub async fn run(
     end
 }
 
-async fn forward(
-    reports: &mpsc::Sender<DomainReport>,
-    done: Result<DomainReport, tokio::task::JoinError>,
-) {
+async fn forward<R>(reports: &mpsc::Sender<R>, done: Result<R, tokio::task::JoinError>) {
     match done {
         Ok(report) => {
             // A closed receiver means the writer gave up; it says why.

@@ -22,10 +22,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use nshunt_collect::resolv::{self, RESOLV_CONF};
 use nshunt_collect::{ClientConfig, Collector, DnsClient, DomainReport, Guard, Outcome, RunEnd};
-use nshunt_model::{DomainName, Section};
+use nshunt_model::{DomainName, Section, psl};
 use nshunt_store::{
-    BatchMeta, BatchStart, BatchSummary, NewCollectionResult, NewObservation, SOURCE_ACTIVE,
-    Sighting, SqliteStore,
+    BatchMeta, BatchStart, BatchSummary, NewCollectionResult, NewObservation, RegistrationStatus,
+    SOURCE_ACTIVE, Sighting, SqliteStore,
 };
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -63,10 +63,10 @@ struct Summary {
 
 /// What the input thread read.
 #[derive(Debug, Default)]
-struct InputCounts {
-    queued: u64,
-    skipped_fresh: u64,
-    invalid: u64,
+pub(super) struct InputCounts {
+    pub(super) queued: u64,
+    pub(super) skipped_fresh: u64,
+    pub(super) invalid: u64,
 }
 
 /// What the writer stored.
@@ -79,6 +79,9 @@ struct Written {
 }
 
 pub fn run(ctx: &Context, args: &CollectArgs) -> Result<()> {
+    if args.rdap {
+        return super::collect_rdap::run(ctx, args);
+    }
     let config = client_config(args)?;
     let resolvers = resolvers(args, config.guard)?;
     if args.domains.is_empty() && args.file.is_empty() && !args.stdin && !args.from_store {
@@ -93,7 +96,7 @@ pub fn run(ctx: &Context, args: &CollectArgs) -> Result<()> {
 
     let (domain_tx, domain_rx) = mpsc::channel(CHANNEL);
     let (report_tx, report_rx) = mpsc::channel(CHANNEL);
-    let input = spawn_input(ctx, args, &store_path, max_age, domain_tx)?;
+    let input = spawn_input(ctx, args, &store_path, Freshness::Dns(max_age), domain_tx)?;
     let writer = spawn_writer(store, report_rx, args.chunk.max(1), done.clone());
 
     let collector = Arc::new(Collector::new(DnsClient::new(config), resolvers, args.ipv6));
@@ -167,15 +170,21 @@ fn collect(
 
 /// Reads every domain source on its own thread, in order: arguments,
 /// files, standard input, the store.
-fn spawn_input(
+pub(super) fn spawn_input(
     ctx: &Context,
     args: &CollectArgs,
     store_path: &Path,
-    max_age: Option<Duration>,
+    freshness: Freshness,
     tx: mpsc::Sender<DomainName>,
 ) -> Result<thread::JoinHandle<Result<InputCounts>>> {
-    let fresh = FreshCheck::new(store_path, max_age)?;
-    let mut feed = Feed { tx, fresh, counts: InputCounts::default(), quiet: ctx.global.quiet };
+    let fresh = FreshCheck::new(store_path, freshness)?;
+    let mut feed = Feed {
+        tx,
+        fresh,
+        counts: InputCounts::default(),
+        quiet: ctx.global.quiet,
+        queued: std::collections::HashSet::new(),
+    };
     let domains = args.domains.clone();
     let files = args.file.clone();
     let (stdin, from_store) = (args.stdin, args.from_store);
@@ -211,7 +220,13 @@ struct Feed {
     fresh: FreshCheck,
     counts: InputCounts,
     quiet: bool,
+    /// RDAP: registered domains already queued (bounded), so that many
+    /// names under one domain ask once.
+    queued: std::collections::HashSet<DomainName>,
 }
+
+/// Registered domains remembered as queued before the set is emptied.
+const QUEUED_LIMIT: usize = 100_000;
 
 impl Feed {
     /// Every line of `reader`; false once the collector is gone.
@@ -243,6 +258,20 @@ impl Feed {
             }
         };
 
+        let name = match self.fresh.freshness {
+            Freshness::Dns(_) => name,
+            Freshness::Rdap(_) => {
+                let registered = psl::embedded().registered_domain(&name, Section::Icann);
+                let name = registered.unwrap_or(name);
+                if self.queued.len() >= QUEUED_LIMIT {
+                    self.queued.clear();
+                }
+                if !self.queued.insert(name.clone()) {
+                    return true;
+                }
+                name
+            }
+        };
         if self.fresh.is_fresh(&name) {
             self.counts.skipped_fresh += 1;
             return true;
@@ -252,25 +281,45 @@ impl Feed {
     }
 }
 
+/// What makes a domain fresh, with `--max-age` (`None`: `--force`).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Freshness {
+    /// Collected over DNS without failures.
+    Dns(Option<Duration>),
+    /// A registration (any source) that says something.
+    Rdap(Option<Duration>),
+}
+
 /// Decides `--max-age` on a read-only connection of its own.
 struct FreshCheck {
     store: Option<SqliteStore>,
+    freshness: Freshness,
     max_age: i64,
 }
 
 impl FreshCheck {
-    fn new(path: &Path, max_age: Option<Duration>) -> Result<FreshCheck> {
-        let Some(max_age) = max_age else { return Ok(FreshCheck { store: None, max_age: 0 }) };
+    fn new(path: &Path, freshness: Freshness) -> Result<FreshCheck> {
+        let (Freshness::Dns(max_age) | Freshness::Rdap(max_age)) = freshness;
+        let Some(max_age) = max_age else {
+            return Ok(FreshCheck { store: None, freshness, max_age: 0 });
+        };
         let store = SqliteStore::open_read_only(path)?;
         let max_age = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
-        Ok(FreshCheck { store: Some(store), max_age })
+        Ok(FreshCheck { store: Some(store), freshness, max_age })
     }
 
-    /// Whether `name` was collected without failures within max-age. A
-    /// store error counts as not fresh: collecting again is harmless.
+    /// Whether `name` was collected (without failures) within max-age.
+    /// A store error counts as not fresh: collecting again is harmless.
     fn is_fresh(&self, name: &DomainName) -> bool {
         let Some(store) = &self.store else { return false };
-        match store.last_clean_collection(name.as_str()) {
+        let last = match self.freshness {
+            Freshness::Dns(_) => store.last_clean_collection(name.as_str()),
+            Freshness::Rdap(_) => store.registration(name.as_str(), now()).map(|view| {
+                let known = view.filter(|v| v.status != RegistrationStatus::Unknown);
+                known.filter(|v| !v.after_as_of).map(|v| v.observed_at)
+            }),
+        };
+        match last {
             Ok(Some(at)) => now() - at < self.max_age,
             Ok(None) => false,
             Err(error) => {
@@ -443,13 +492,13 @@ fn write_text(out: &mut impl Write, s: &Summary) -> Result<()> {
 
 /// Domains done, on stderr: a spinner line on a terminal, plain lines
 /// every half second with `--progress plain`.
-struct ProgressLine {
+pub(super) struct ProgressLine {
     stop: Arc<AtomicBool>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
 impl ProgressLine {
-    fn start(mode: Progress, quiet: bool, done: Arc<AtomicU64>) -> ProgressLine {
+    pub(super) fn start(mode: Progress, quiet: bool, done: Arc<AtomicU64>) -> ProgressLine {
         let stop = Arc::new(AtomicBool::new(false));
         let show = match mode {
             Progress::Auto => std::io::stderr().is_terminal() && !quiet,
@@ -478,7 +527,7 @@ impl ProgressLine {
         ProgressLine { stop, thread: Some(thread) }
     }
 
-    fn finish(mut self) {
+    pub(super) fn finish(mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -487,7 +536,7 @@ impl ProgressLine {
 }
 
 /// Parses `500ms`, `2s`, `5m`, `12h`, `7d` or plain seconds.
-fn parse_duration(text: &str) -> Result<Duration> {
+pub(super) fn parse_duration(text: &str) -> Result<Duration> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
@@ -503,11 +552,11 @@ fn parse_duration(text: &str) -> Result<Duration> {
     Ok(Duration::from_millis(n.saturating_mul(millis)))
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-fn now_nanos() -> i64 {
+pub(super) fn now_nanos() -> i64 {
     chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
 }
 

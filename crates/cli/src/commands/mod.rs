@@ -2,6 +2,7 @@
 //! writes it in the format asked for.
 
 mod collect;
+mod collect_rdap;
 mod domain;
 mod export_cof;
 pub(crate) mod files;
@@ -13,6 +14,7 @@ mod ingest_zone;
 mod nameserver;
 mod network;
 mod outcome;
+mod query_list;
 mod store_info;
 mod zone_stats;
 
@@ -37,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(&ctx, &args),
         Command::Collect(args) => collect::run(&ctx, &args),
+        Command::QueryList(args) => query_list::run(&ctx, &args),
         Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(&ctx, &args),
         Command::Ingest(IngestCommand::Pdns(args)) => ingest_pdns::run(&ctx, &args),
         Command::Ingest(IngestCommand::Asn(args)) => ingest_asn::run(&ctx, &args),

@@ -24,7 +24,7 @@
 //!   not make a file bad; they are logged at debug level and kept in
 //!   the stored record's `warnings`.
 
-mod answer;
+pub(super) mod answer;
 mod walk;
 
 use std::io::Write;
