@@ -33,7 +33,6 @@ use tokio::sync::mpsc;
 use super::Context;
 use super::ingest_zone::ns_domain_of;
 use crate::args::{CollectArgs, Progress};
-use crate::output::Format;
 
 /// Domains and reports waiting between the threads.
 const CHANNEL: usize = 1024;
@@ -455,22 +454,10 @@ fn summary(
 }
 
 fn write(ctx: &Context, summary: &Summary) -> Result<()> {
-    let mut out = ctx.stdout();
-    match ctx.global.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, summary)?;
-            writeln!(out)?;
-        }
-        Format::Ndjson => {
-            serde_json::to_writer(&mut out, summary)?;
-            writeln!(out)?;
-        }
-        Format::Text => write_text(&mut out, summary)?,
-    }
-    super::finish(out)
+    super::outcome::write_summary(ctx, summary, write_text)
 }
 
-fn write_text(out: &mut impl Write, s: &Summary) -> Result<()> {
+fn write_text(out: &mut dyn Write, s: &Summary) -> Result<()> {
     let stopped = if s.stopped { " (stopped: domains in flight were dropped)" } else { "" };
     writeln!(
         out,

@@ -35,7 +35,6 @@ use super::Context;
 use super::collect::{Freshness, InputCounts, ProgressLine, now, now_nanos, parse_duration};
 use super::ingest_registration::answer::{self, Answer};
 use crate::args::CollectArgs;
-use crate::output::Format;
 
 /// Where the bootstrap comes from without `--rdap-bootstrap`.
 const IANA_DNS_BOOTSTRAP: &str = "https://data.iana.org/rdap/dns.json";
@@ -324,22 +323,10 @@ fn summary(counts: &InputCounts, written: &Written, end: RunEnd, started: Instan
 }
 
 fn write(ctx: &Context, summary: &Summary) -> Result<()> {
-    let mut out = ctx.stdout();
-    match ctx.global.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, summary)?;
-            writeln!(out)?;
-        }
-        Format::Ndjson => {
-            serde_json::to_writer(&mut out, summary)?;
-            writeln!(out)?;
-        }
-        Format::Text => write_text(&mut out, summary)?,
-    }
-    super::finish(out)
+    super::outcome::write_summary(ctx, summary, write_text)
 }
 
-fn write_text(out: &mut impl Write, s: &Summary) -> Result<()> {
+fn write_text(out: &mut dyn Write, s: &Summary) -> Result<()> {
     let stopped = if s.stopped { " (stopped: domains in flight were dropped)" } else { "" };
     writeln!(
         out,

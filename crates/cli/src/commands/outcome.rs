@@ -66,3 +66,24 @@ fn write<T: Serialize>(
     }
     finish(out)
 }
+
+/// Writes one summary: pretty JSON, one JSON line, or `text`'s lines.
+pub fn write_summary<T: Serialize>(
+    ctx: &Context,
+    summary: &T,
+    text: impl FnOnce(&mut dyn Write, &T) -> Result<()>,
+) -> Result<()> {
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, summary)?;
+            writeln!(out)?;
+        }
+        Format::Ndjson => {
+            serde_json::to_writer(&mut out, summary)?;
+            writeln!(out)?;
+        }
+        Format::Text => text(&mut out, summary)?,
+    }
+    finish(out)
+}

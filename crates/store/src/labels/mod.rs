@@ -38,7 +38,7 @@ use std::str::FromStr;
 use rusqlite::params;
 use tracing::debug;
 
-use crate::batch::{BatchInfo, BatchMeta, now};
+use crate::batch::{BatchInfo, BatchMeta};
 use crate::error::StoreError;
 use crate::sqlite::SqliteStore;
 use crate::writer::rollback;
@@ -172,26 +172,9 @@ impl SqliteStore {
         }
 
         let fresh = !self.source_has_batches(source)?;
-        let id = self.insert_label_batch(meta)?;
+        let id = self.insert_batch(meta)?;
         debug!(batch = id, source, fresh, file = %meta.file_name, "label batch started");
         LabelWriter::new(self, id, meta, fresh).map(|writer| LabelStart::New(Box::new(writer)))
-    }
-
-    /// Adds the ledger row (counts filled in at commit).
-    fn insert_label_batch(&self, meta: &BatchMeta) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO batches (kind, zone, source, file_name, content_hash, observed_at, \
-                   ingested_at) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6)";
-        let values = params![
-            meta.kind,
-            meta.source,
-            meta.file_name,
-            meta.content_hash,
-            meta.observed_at,
-            now()
-        ];
-
-        self.conn.execute(sql, values).map_err(self.sql("record a batch"))?;
-        Ok(self.conn.last_insert_rowid())
     }
 
     /// Whether the ledger holds a label batch of `source`: without one,

@@ -1,9 +1,9 @@
 //! The label writer: one transaction, labels written in key order.
 
-use rusqlite::{Statement, params};
+use rusqlite::Statement;
 use tracing::debug;
 
-use crate::batch::{BATCH_COLUMNS, BatchInfo, BatchMeta, BatchSummary, now};
+use crate::batch::{BatchInfo, BatchMeta, BatchSummary};
 use crate::error::StoreError;
 use crate::labels::NewLabel;
 use crate::labels::ids::LabelIds;
@@ -119,7 +119,7 @@ impl<'a> LabelWriter<'a> {
     pub fn commit(mut self, summary: BatchSummary) -> Result<(BatchInfo, u64), StoreError> {
         self.flush()?;
 
-        let info = self.finish_ledger(summary)?;
+        let info = self.store.finish_batch(self.id, summary)?;
         let started = std::time::Instant::now();
         self.store.conn.execute_batch("COMMIT").map_err(self.store.sql("commit a batch"))?;
 
@@ -169,26 +169,6 @@ impl<'a> LabelWriter<'a> {
             }
         }
         Ok(total as u64)
-    }
-
-    /// Fills in the ledger row's counts and reads it back.
-    fn finish_ledger(&self, summary: BatchSummary) -> Result<BatchInfo, StoreError> {
-        let conn = &self.store.conn;
-        let sql = "UPDATE batches SET records = ?2, skipped = ?3, bytes = ?4, ingested_at = ?5, \
-                   observed_at = coalesce(?6, observed_at) WHERE id = ?1";
-        let values = params![
-            self.id,
-            summary.records,
-            summary.skipped,
-            summary.bytes,
-            now(),
-            summary.observed_at
-        ];
-        conn.execute(sql, values).map_err(self.store.sql("finish a batch"))?;
-
-        let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
-        conn.query_row(&sql, [self.id], BatchInfo::from_row)
-            .map_err(self.store.sql("finish a batch"))
     }
 }
 
