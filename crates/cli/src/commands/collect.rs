@@ -331,20 +331,41 @@ impl FreshCheck {
 
 /// Stores reports on its own thread, one batch per chunk.
 fn spawn_writer(
-    mut store: SqliteStore,
-    mut rx: mpsc::Receiver<DomainReport>,
+    store: SqliteStore,
+    rx: mpsc::Receiver<DomainReport>,
     chunk: usize,
     done: Arc<AtomicU64>,
 ) -> thread::JoinHandle<Result<Written>> {
+    spawn_chunked_writer(store, rx, chunk, done, |report, _| Some(report), commit)
+}
+
+/// A thread that takes reports from `rx`, turns each into a row to
+/// buffer (`row`; `None` buffers nothing) and hands the buffer to
+/// `commit` as one batch every `chunk` rows or [`COMMIT_EVERY`], so a
+/// stopped run keeps what was done and a batch never holds the write
+/// lock for long. `done` counts the reports taken, for progress.
+pub(super) fn spawn_chunked_writer<R, B, W>(
+    mut store: SqliteStore,
+    mut rx: mpsc::Receiver<R>,
+    chunk: usize,
+    done: Arc<AtomicU64>,
+    mut row: impl FnMut(R, &mut W) -> Option<B> + Send + 'static,
+    mut commit: impl FnMut(&mut SqliteStore, &str, &mut Vec<B>, &mut W) -> Result<()> + Send + 'static,
+) -> thread::JoinHandle<Result<W>>
+where
+    R: Send + 'static,
+    B: Send + 'static,
+    W: Default + Send + 'static,
+{
     thread::spawn(move || {
-        let mut written = Written::default();
+        let mut written = W::default();
         let run_id = format!("{}-{}", now_nanos(), std::process::id());
         let mut buffer = Vec::new();
         let mut last_commit = Instant::now();
 
         while let Some(report) = rx.blocking_recv() {
             done.fetch_add(1, Ordering::Relaxed);
-            buffer.push(report);
+            buffer.extend(row(report, &mut written));
             if buffer.len() >= chunk || last_commit.elapsed() >= COMMIT_EVERY {
                 commit(&mut store, &run_id, &mut buffer, &mut written)?;
                 last_commit = Instant::now();

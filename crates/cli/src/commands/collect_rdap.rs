@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use nshunt_collect::rdap::{RdapClient, RdapConfig, RdapFetch, RdapOutcome};
@@ -32,7 +32,9 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::Context;
-use super::collect::{Freshness, InputCounts, ProgressLine, now, now_nanos, parse_duration};
+use super::collect::{
+    Freshness, InputCounts, ProgressLine, now, parse_duration, spawn_chunked_writer,
+};
 use super::ingest_registration::answer::{self, Answer};
 use crate::args::CollectArgs;
 
@@ -41,9 +43,6 @@ const IANA_DNS_BOOTSTRAP: &str = "https://data.iana.org/rdap/dns.json";
 
 /// Domains and reports waiting between the threads.
 const CHANNEL: usize = 1024;
-
-/// The most time reports wait in the writer before a commit.
-const COMMIT_EVERY: Duration = Duration::from_secs(5);
 
 /// Failure kinds, in report order.
 const FAILURES: [&str; 5] = ["rate_limited", "timeout", "blocked", "error", "no_server"];
@@ -198,32 +197,17 @@ fn collect(
 
 /// Stores reports on its own thread, one batch per chunk.
 fn spawn_writer(
-    mut store: SqliteStore,
-    mut rx: mpsc::Receiver<Report>,
+    store: SqliteStore,
+    rx: mpsc::Receiver<Report>,
     chunk: usize,
     done: Arc<AtomicU64>,
 ) -> thread::JoinHandle<Result<Written>> {
-    thread::spawn(move || {
-        let mut written = Written::default();
-        let run_id = format!("{}-{}", now_nanos(), std::process::id());
-        let mut buffer = Vec::new();
-        let mut last_commit = Instant::now();
-
-        while let Some(report) = rx.blocking_recv() {
-            done.fetch_add(1, Ordering::Relaxed);
-            written.domains += 1;
-            written.requests += u64::from(report.fetch.attempts);
-            if let Some(row) = registration(&report, &mut written) {
-                buffer.push(row);
-            }
-            if buffer.len() >= chunk || last_commit.elapsed() >= COMMIT_EVERY {
-                commit(&mut store, &run_id, &mut buffer, &mut written)?;
-                last_commit = Instant::now();
-            }
-        }
-        commit(&mut store, &run_id, &mut buffer, &mut written)?;
-        Ok(written)
-    })
+    let row = |report: Report, written: &mut Written| {
+        written.domains += 1;
+        written.requests += u64::from(report.fetch.attempts);
+        registration(&report, written)
+    };
+    spawn_chunked_writer(store, rx, chunk, done, row, commit)
 }
 
 /// The parsed answer, or an `unknown` one saying why; `None` when the
