@@ -95,6 +95,15 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Caps this connection's page cache at `mib` MiB. A long-running
+    /// writer that adds rows steadily (collection) would otherwise keep
+    /// up to the writer's default cache of the growing file in memory;
+    /// with a cap its memory stays flat however long it runs.
+    pub fn limit_cache(&self, mib: u32) -> Result<(), StoreError> {
+        let kib = -(i64::from(mib) * 1024);
+        self.conn.pragma_update(None, "cache_size", kib).map_err(self.sql("set the cache size"))
+    }
+
     /// The path of the store file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -33,7 +33,8 @@ use tokio::sync::mpsc;
 
 use super::Context;
 use super::collect::{
-    Freshness, InputCounts, ProgressLine, now, parse_duration, spawn_chunked_writer,
+    COLLECT_CACHE_MIB, Freshness, InputCounts, ProgressLine, now, parse_duration,
+    spawn_chunked_writer,
 };
 use super::ingest_registration::answer::{self, Answer};
 use crate::args::CollectArgs;
@@ -112,6 +113,8 @@ pub fn run(ctx: &Context, args: &CollectArgs) -> Result<()> {
     let bootstrap = Arc::new(bootstrap(&runtime, &client, args.rdap_bootstrap.as_deref())?);
 
     let store = ctx.open_store()?;
+    // A run of any length keeps a flat footprint (see limit_cache).
+    store.limit_cache(COLLECT_CACHE_MIB)?;
     let store_path = store.path().to_owned();
     let started = Instant::now();
     let done = Arc::new(AtomicU64::new(0));
