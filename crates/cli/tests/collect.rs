@@ -196,6 +196,62 @@ fn a_silent_server_times_out_and_bad_names_are_reported() {
     drop(silent);
 }
 
+/// `collect` against a resolver that never answers, quickly.
+fn collect_silently(env: &Env, resolver: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["collect", "--resolver", resolver, "--timeout", "100ms"];
+    args.extend(["--retries", "0", "--format", "json"]);
+    args.extend(extra);
+    env.command(&args).env("NSHUNT_LOOPBACK_ONLY", "1").output().unwrap()
+}
+
+#[test]
+fn lines_not_utf8_or_not_sendable_are_invalid_and_named() {
+    let env = Env::new();
+    let silent = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let resolver = silent.local_addr().unwrap().to_string();
+    let mut list: Vec<u8> = b"quiet.example\n\xff\xfe.example\nwww space.example\n".to_vec();
+    list.extend_from_slice(b"-bad-.lab.test\nx@y.example\nhttp://url.example/\n");
+    list.extend_from_slice(&b"a b".repeat(3_500_000));
+    list.extend_from_slice(b"\nstill.example\n");
+    for _ in 0..150 {
+        list.extend_from_slice(b"at@sign.example\n");
+    }
+    let path = env.path("domains.txt");
+    std::fs::write(&path, &list).unwrap();
+
+    let output = collect_silently(&env, &resolver, &["--file", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["domains"], 2, "{summary:#}");
+    assert_eq!(summary["invalid"], 6 + 150, "{summary:#}");
+    for line in 2..=7 {
+        assert!(stderr.contains(&format!("domains.txt:{line}:")), "line {line}: {stderr}");
+    }
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    assert!(stderr.len() < 20_000, "a huge line is not echoed whole: {} bytes", stderr.len());
+    let warnings = stderr.lines().filter(|l| l.contains("skipped")).count();
+    assert_eq!(warnings, 100, "warnings are capped");
+    drop(silent);
+}
+
+#[test]
+fn an_input_error_still_stores_the_domains_collected() {
+    let env = Env::new();
+    let silent = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let resolver = silent.local_addr().unwrap().to_string();
+    let path = env.path("domains.txt");
+    std::fs::write(&path, "quiet.example\n").unwrap();
+    let missing = env.path("missing.txt");
+
+    let files = ["--file", path.to_str().unwrap(), "--file", missing.to_str().unwrap()];
+    let output = collect_silently(&env, &resolver, &files);
+    assert!(!output.status.success());
+    let r = results(&env, "quiet.example");
+    assert_eq!(outcome(&r, "quiet.example", 2, &resolver), "timeout", "committed");
+    drop(silent);
+}
+
 #[test]
 fn loopback_only_refuses_other_resolvers() {
     let env = Env::new();
@@ -237,6 +293,38 @@ fn collecting_again_extends_history_and_max_age_skips_fresh_domains() {
 
     let short = collect(&env, &[domain, "--max-age", "0s"]);
     assert_eq!(short["domains"], 1, "older than --max-age 0s");
+}
+
+/// Collected NS sets are delegations: `nshunt nameserver` counts the
+/// domains collected under each name-server domain.
+#[test]
+#[ignore = "needs NSD and Unbound on loopback: run scripts/test.sh"]
+fn collected_domains_count_in_nameserver_density() {
+    use nshunt_model::{DomainName, Section, psl};
+
+    let env = Env::new();
+    let lab = lab();
+    let sample: Vec<_> = lab.domains().iter().step_by(3).take(12).collect();
+    let mut args: Vec<&str> = sample.iter().map(|d| d.name.as_str()).collect();
+    args.push("--force");
+    collect(&env, &args);
+
+    let mut want: std::collections::BTreeMap<String, BTreeSet<&str>> = Default::default();
+    for domain in &sample {
+        for ns in domain.records.iter().filter(|r| r.rtype == "NS" && r.name == domain.name) {
+            let host = DomainName::parse(&ns.rdata).unwrap();
+            let Some(ns_domain) = psl::embedded().registered_domain(&host, Section::Icann) else {
+                continue;
+            };
+            want.entry(ns_domain.to_string()).or_default().insert(&domain.name);
+        }
+    }
+    assert!(!want.is_empty(), "the sample has NS sets");
+    for (ns_domain, domains) in &want {
+        let text = env.ok(&["nameserver", ns_domain, "--format", "json"]);
+        let profile: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(profile["num_domains"], domains.len(), "{ns_domain}: {profile:#}");
+    }
 }
 
 /// Queries per second of a whole collection of the lab, repeated.
@@ -482,4 +570,36 @@ fn a_bad_query_list_line_is_named_and_nothing_is_sent() {
 
     silent.set_nonblocking(true).unwrap();
     assert!(silent.recv(&mut [0u8; 512]).is_err(), "the list is checked before sending");
+}
+
+#[test]
+fn ctrl_c_ends_a_run_whose_standard_input_stays_open() {
+    let env = Env::new();
+    // A closed port: every query fails at once, nothing leaves loopback.
+    let mut child = env
+        .command(&["--progress", "none", "collect", "--resolver", "127.0.0.1:9", "--stdin"])
+        .env("NSHUNT_LOOPBACK_ONLY", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"a.test\n").unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+
+    let pid = child.id().to_string();
+    std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(10), "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Standard input is still open here: the run ended anyway, and kept
+    // what it had collected.
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("1 domains collected (stopped"), "{stdout}");
 }

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 
 use hickory_proto::op::Message;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
-use nshunt_model::{DomainName, ptr};
+use nshunt_model::{DomainName, Section, psl, ptr};
 
 use crate::net::{DnsClient, Exchange};
 use crate::outcome::Outcome;
@@ -93,7 +93,8 @@ impl Collector {
             return report;
         };
 
-        let Some(hosts) = self.delegation(&mut report, &qname).await else {
+        let mut resolved = Vec::new();
+        let Some(hosts) = self.delegation(&mut report, &qname, &mut resolved).await else {
             return report;
         };
         let servers = self.servers(&hosts).await;
@@ -101,17 +102,33 @@ impl Collector {
             tracing::debug!(domain = %report.domain, "no name server address");
         }
         self.authoritative(&mut report, &qname, &servers).await;
+        // The resolver's NS set is kept when no server of the domain
+        // gave its own (its TTL may have counted down in a cache).
+        let domain = name_of(&qname);
+        if !report.records.iter().any(|r| r.rtype == 2 && r.name == domain) {
+            add_records(&mut report, &qname, resolved.iter(), false);
+        }
         self.ptrs(&mut report).await;
         report
     }
 
     /// Step 1: the NS hosts, from the resolver or the parent's referral.
-    async fn delegation(&self, report: &mut DomainReport, qname: &Name) -> Option<Vec<Host>> {
+    /// The resolver's NS records for the domain go to `resolved`.
+    async fn delegation(
+        &self,
+        report: &mut DomainReport,
+        qname: &Name,
+        resolved: &mut Vec<Record>,
+    ) -> Option<Vec<Host>> {
         let (exchange, outcome) = self.resolve(qname, RecordType::NS).await;
         report.domain_result(2, exchange.server, outcome, exchange.attempts);
 
         match (outcome, exchange.answer.as_ref()) {
-            (Outcome::Answer, Ok(message)) => Some(hosts_in(message, message.answers(), qname)),
+            (Outcome::Answer, Ok(message)) => {
+                let own = owned_ns(message.answers(), qname);
+                resolved.extend(own.into_iter().cloned());
+                Some(hosts_in(message, message.answers(), qname))
+            }
             (Outcome::NxDomain | Outcome::NoData, _) => None,
             _ => self.parent_referral(report, qname).await,
         }
@@ -134,8 +151,10 @@ impl Collector {
                     true => message.name_servers(),
                     false => message.answers(),
                 };
-                let delegation = message.answers().is_empty();
-                add_records(report, section, |r| r.record_type() == RecordType::NS, delegation);
+                // Only the domain's own NS records: a referral's other
+                // records (and its glue) are not stored.
+                let referral = message.answers().is_empty();
+                add_records(report, qname, owned_ns(section, qname), referral);
                 return Some(hosts_in(message, section, qname));
             }
         }
@@ -234,7 +253,7 @@ impl Collector {
         report.result(&name, u16::from(qtype), server, outcome, exchange.attempts);
 
         if let (Outcome::Answer, Ok(message)) = (outcome, &exchange.answer) {
-            add_records(report, message.answers(), |_| true, false);
+            add_records(report, qname, answer_for(message.answers(), qname), false);
         }
         outcome
     }
@@ -274,7 +293,7 @@ impl Collector {
         let (exchange, outcome) = self.resolve(&qname, RecordType::PTR).await;
         report.result(reverse.as_str(), 12, exchange.server, outcome, exchange.attempts);
         if let (Outcome::Answer, Ok(message)) = (outcome, &exchange.answer) {
-            add_records(report, message.answers(), |_| true, false);
+            add_records(report, &qname, answer_for(message.answers(), &qname), false);
         }
     }
 
@@ -338,25 +357,61 @@ fn soa_owner(message: &Message) -> Option<Name> {
     all.filter(|r| r.record_type() == RecordType::SOA).map(|r| r.name().clone()).next()
 }
 
-/// Adds the records of `section` that `keep` accepts.
-fn add_records(
+/// The records of an answer to `qname`: those owned by `qname` or by a
+/// name its CNAME chain in the same answer leads to. The rest is
+/// dropped, so that a server cannot plant records about other names.
+fn answer_for<'a>(answers: &'a [Record], qname: &Name) -> Vec<&'a Record> {
+    let mut owners = vec![qname.clone()];
+    let mut i = 0;
+    // Each CNAME adds at most one owner, so the chain ends.
+    while i < owners.len() {
+        let owner = owners[i].clone();
+        for record in answers.iter().filter(|r| r.name().eq_ignore_root(&owner)) {
+            if let RData::CNAME(target) = record.data()
+                && !owners.iter().any(|o| o.eq_ignore_root(&target.0))
+            {
+                owners.push(target.0.clone());
+            }
+        }
+        i += 1;
+    }
+    let owned = |r: &&Record| owners.iter().any(|o| r.name().eq_ignore_root(o));
+    answers.iter().filter(owned).collect()
+}
+
+/// The NS records of `section` owned by `owner`.
+fn owned_ns<'a>(section: &'a [Record], owner: &Name) -> Vec<&'a Record> {
+    let own = |r: &&Record| r.record_type() == RecordType::NS && r.name().eq_ignore_root(owner);
+    section.iter().filter(own).collect()
+}
+
+/// Adds `records` to the report of the domain `qname` was asked for.
+/// An NS record owned by the domain is a delegation when it comes from
+/// a `referral` or when the domain lies below a public suffix (as
+/// `ingest pdns` counts an NS set).
+fn add_records<'a>(
     report: &mut DomainReport,
-    section: &[Record],
-    keep: impl Fn(&Record) -> bool,
-    delegation: bool,
+    qname: &Name,
+    records: impl IntoIterator<Item = &'a Record>,
+    referral: bool,
 ) {
     let at = now();
-    for record in section.iter().filter(|r| keep(r)) {
+    let domain = report.domain.clone();
+    let below_suffix = psl::embedded().registered_domain(&domain, Section::Icann).is_some();
+    let apex = qname.eq_ignore_root(&to_name(&domain).unwrap_or_else(Name::root));
+    for record in records {
         let Some(rdata) = wire::rdata_text(record) else { continue };
         let name = name_of(record.name());
         let (rtype, ttl) = (u16::from(record.record_type()), record.ttl());
+        let own_ns = rtype == 2 && apex && record.name().eq_ignore_root(qname);
+        let delegation = own_ns && (referral || below_suffix);
         report.record(Observed { name, rtype, rdata, ttl, delegation, at });
     }
 }
 
 /// A domain name as a hickory name (absolute).
 fn to_name(name: &DomainName) -> Option<Name> {
-    Name::from_ascii(name.to_fqdn()).ok()
+    wire::query_name(name)
 }
 
 fn name_of(name: &Name) -> String {
@@ -386,5 +441,136 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
             map.clear();
         }
         map.insert(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use hickory_proto::op::MessageType;
+    use hickory_proto::rr::rdata::{A, CNAME, NS};
+    use tokio::net::UdpSocket;
+
+    use super::*;
+    use crate::net::{ClientConfig, Guard};
+
+    fn name(text: &str) -> Name {
+        Name::from_ascii(text).unwrap()
+    }
+
+    fn record(owner: &str, data: RData) -> Record {
+        Record::from_rdata(name(owner), 300, data)
+    }
+
+    fn a(owner: &str, ip: [u8; 4]) -> Record {
+        record(owner, RData::A(A::from(std::net::Ipv4Addr::from(ip))))
+    }
+
+    fn ns(owner: &str, host: &str) -> Record {
+        record(owner, RData::NS(NS(name(host))))
+    }
+
+    /// A server on a loopback port that answers every query with
+    /// `answers`, `authority` and `additional`, authoritatively.
+    async fn hostile(
+        answers: Vec<Record>,
+        authority: Vec<Record>,
+        additional: Vec<Record>,
+    ) -> SocketAddr {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut buf = vec![0; 4096];
+            while let Ok((n, from)) = socket.recv_from(&mut buf).await {
+                let Ok(query) = Message::from_vec(&buf[..n]) else { continue };
+                let mut reply = Message::new();
+                reply.set_id(query.id()).set_message_type(MessageType::Response);
+                reply.set_authoritative(true).add_queries(query.queries().to_vec());
+                reply.add_answers(answers.clone()).add_name_servers(authority.clone());
+                reply.add_additionals(additional.clone());
+                let _ = socket.send_to(&reply.to_vec().unwrap(), from).await;
+            }
+        });
+        addr
+    }
+
+    fn collector() -> Collector {
+        let config = ClientConfig {
+            guard: Guard::loopback_only(),
+            timeout: Duration::from_secs(2),
+            retries: 0,
+            ..ClientConfig::default()
+        };
+        let resolver = "127.0.0.1:9".parse().unwrap();
+        Collector::new(DnsClient::new(config), vec![resolver], false)
+    }
+
+    fn owners(report: &DomainReport) -> Vec<(String, u16, bool)> {
+        report.records.iter().map(|r| (r.name.clone(), r.rtype, r.delegation)).collect()
+    }
+
+    #[tokio::test]
+    async fn an_answer_cannot_plant_records_about_other_names() {
+        let server = hostile(
+            vec![
+                a("www.victim.test.", [6, 6, 6, 6]),
+                record("ok.lab.test.", RData::CNAME(CNAME(name("host.elsewhere.test.")))),
+                a("host.elsewhere.test.", [192, 0, 2, 1]),
+                ns("victim.test.", "ns.evil.test."),
+            ],
+            Vec::new(),
+            Vec::new(),
+        )
+        .await;
+        let collector = collector();
+        let mut report = DomainReport::new(DomainName::parse("ok.lab.test").unwrap());
+        let qname = name("ok.lab.test.");
+        let outcome = collector.ask(&mut report, server, &qname, RecordType::A).await;
+
+        assert_eq!(outcome, Outcome::Answer);
+        let kept = owners(&report);
+        assert_eq!(
+            kept,
+            [("ok.lab.test".to_owned(), 5, false), ("host.elsewhere.test".to_owned(), 1, false)]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_domains_own_ns_records_are_delegations() {
+        let server = hostile(
+            vec![ns("ok.lab.test.", "ns1.lab.test."), ns("victim.test.", "ns.evil.test.")],
+            Vec::new(),
+            Vec::new(),
+        )
+        .await;
+        let collector = collector();
+        let mut report = DomainReport::new(DomainName::parse("ok.lab.test").unwrap());
+        let qname = name("ok.lab.test.");
+        collector.ask(&mut report, server, &qname, RecordType::NS).await;
+
+        assert_eq!(owners(&report), [("ok.lab.test".to_owned(), 2, true)]);
+    }
+
+    #[test]
+    fn a_referral_keeps_only_the_domains_ns_records() {
+        let qname = name("ok.lab.test.");
+        let mut message = Message::new();
+        message.add_name_servers(vec![
+            ns("ok.lab.test.", "ns1.ok.lab.test."),
+            ns("victim.test.", "ns.evil.test."),
+        ]);
+        message.add_additionals(vec![
+            a("ns1.ok.lab.test.", [127, 0, 0, 53]),
+            a("www.victim.test.", [6, 6, 6, 6]),
+        ]);
+
+        let mut report = DomainReport::new(DomainName::parse("ok.lab.test").unwrap());
+        add_records(&mut report, &qname, owned_ns(message.name_servers(), &qname), true);
+        assert_eq!(owners(&report), [("ok.lab.test".to_owned(), 2, true)]);
+
+        let hosts = hosts_in(&message, message.name_servers(), &qname);
+        assert_eq!(hosts.len(), 1);
+        assert_eq!(hosts[0].glue, [IpAddr::from([127, 0, 0, 53])]);
     }
 }

@@ -59,6 +59,14 @@ pub fn is_referral(message: &Message) -> bool {
         && message.name_servers().iter().any(|r| r.record_type() == RecordType::NS)
 }
 
+/// The absolute DNS name a domain is asked as; `None` when the DNS
+/// cannot carry it (a name `DomainName` accepts may hold spaces,
+/// control characters or labels hickory refuses). Input is checked
+/// with it so that such a name is invalid, not silently collected.
+pub fn query_name(domain: &DomainName) -> Option<Name> {
+    Name::from_ascii(domain.to_fqdn()).ok()
+}
+
 /// The normalised text of a name: canonical nshunt text (lower case,
 /// no final dot), `.` for the root.
 pub fn name_text(name: &Name) -> String {
@@ -127,6 +135,22 @@ fn txt_text(strings: &[Box<[u8]>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_dns_cannot_carry_have_no_query_name() {
+        let bad = ["a b.lab.test", "a\tb.lab.test", "a\0b.test", "-bad-.lab.test", "a@b.test"];
+        for text in bad.iter().chain(&["http://x.test/", "x.test/path"]) {
+            if let Ok(domain) = DomainName::parse(text) {
+                assert_eq!(query_name(&domain), None, "{text:?}");
+            }
+        }
+        // These pass the model's parser: only the wire check stops them.
+        for text in ["a b.lab.test", "-bad-.lab.test", "a@b.test"] {
+            assert!(DomainName::parse(text).is_ok(), "{text:?}");
+        }
+        let good = DomainName::parse("Ok-1.lab.test").unwrap();
+        assert_eq!(query_name(&good), Some(Name::from_ascii("ok-1.lab.test.").unwrap()));
+    }
     use hickory_proto::op::MessageType;
     use hickory_proto::rr::rdata::{A, MX, NS, TXT};
 

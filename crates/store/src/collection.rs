@@ -119,14 +119,21 @@ impl SqliteStore {
     }
 
     /// Calls `each` with every delegated name (from any source) that
-    /// was never collected, in name order, until it returns false.
-    /// Streams: memory does not grow with the store.
+    /// was never collected or whose newest collection had a failure,
+    /// in name order, until it returns false. Streams: memory does not
+    /// grow with the store.
     pub fn for_each_uncollected_domain(
         &self,
         mut each: impl FnMut(&str) -> bool,
     ) -> Result<(), StoreError> {
         let sql = "SELECT DISTINCT name FROM observations o WHERE delegation = 1
-                   AND NOT EXISTS (SELECT 1 FROM collection_results c WHERE c.domain = o.name)
+                   AND NOT EXISTS (SELECT 1 FROM collection_results c
+                       WHERE c.domain = o.name
+                       AND c.batch_id = (SELECT max(batch_id) FROM collection_results n
+                           WHERE n.domain = o.name)
+                       AND NOT EXISTS (SELECT 1 FROM collection_results f
+                           WHERE f.domain = o.name AND f.batch_id = c.batch_id
+                           AND f.outcome NOT IN ('answer', 'nxdomain', 'nodata')))
                    ORDER BY name";
         let what = "list uncollected domains";
         let mut stmt = self.conn.prepare(sql).map_err(self.sql(what))?;
@@ -176,6 +183,45 @@ mod tests {
         let history = store.collection_results("a.test").unwrap();
         let outcomes: Vec<&str> = history.iter().map(|r| r.outcome.as_str()).collect();
         assert_eq!(outcomes, ["answer", "lame"]);
+    }
+
+    #[test]
+    fn uncollected_domains_include_those_whose_newest_run_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
+        let meta = BatchMeta::input("active", None, "seed", "seed", 1);
+        let BatchStart::New(mut writer) = store.begin_batch(meta).unwrap() else { panic!() };
+        for name in ["a.test", "b.test", "c.test", "d.test", "e.test"] {
+            writer
+                .add(&crate::NewObservation {
+                    name,
+                    rrtype: 2,
+                    rdata: "ns1.host.test",
+                    ttl: Some(3600),
+                    ns_domain: Some("host.test"),
+                    delegation: true,
+                    seen: None,
+                })
+                .unwrap();
+        }
+        writer.commit(BatchSummary::default()).unwrap();
+
+        let first = [
+            result("a.test", "answer", 10),
+            result("b.test", "timeout", 10),
+            result("c.test", "timeout", 10),
+            result("e.test", "answer", 10),
+        ];
+        run(&mut store, "r1", &first);
+        run(&mut store, "r2", &[result("c.test", "answer", 20), result("e.test", "lame", 20)]);
+
+        let mut names = Vec::new();
+        let each = |name: &str| {
+            names.push(name.to_owned());
+            true
+        };
+        store.for_each_uncollected_domain(each).unwrap();
+        assert_eq!(names, ["b.test", "d.test", "e.test"]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use nshunt_collect::resolv::{self, RESOLV_CONF};
+use nshunt_collect::wire::query_name;
 use nshunt_collect::{ClientConfig, Collector, DnsClient, DomainReport, Guard, Outcome, RunEnd};
 use nshunt_model::{DomainName, Section, psl};
 use nshunt_store::{
@@ -107,13 +108,46 @@ pub fn run(ctx: &Context, args: &CollectArgs) -> Result<()> {
 
     let collector = Arc::new(Collector::new(DnsClient::new(config), resolvers, args.ipv6));
     let progress = ProgressLine::start(ctx.global.progress, ctx.global.quiet, done.clone());
-    let end = collect(collector.clone(), domain_rx, report_tx, args.concurrency)?;
+    let end = collect(collector.clone(), domain_rx, report_tx, args.concurrency);
     progress.finish();
 
-    let counts = input.join().map_err(|_| anyhow::anyhow!("the input thread panicked"))??;
-    let written = writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
+    let stopped = matches!(end, Ok(RunEnd::Stopped));
+    let (counts, written) = join(input, writer, stopped, |w: &Written| w.domains)?;
+    let end = end?;
     let summary = summary(&counts, &written, end, collector.client().sent(), started);
     write(ctx, &summary)
+}
+
+/// Waits for the input and the writer threads, the writer always (so
+/// that what was collected is committed even when the input failed);
+/// the input's error, if any, comes first. `stored` tells how many
+/// domains the writer stored, for the message.
+pub(super) fn join<W>(
+    input: thread::JoinHandle<Result<InputCounts>>,
+    writer: thread::JoinHandle<Result<W>>,
+    stopped: bool,
+    stored: impl Fn(&W) -> u64,
+) -> Result<(InputCounts, W)> {
+    let written = writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"));
+
+    // After Ctrl-C the input thread may be blocked reading a terminal or
+    // a pipe that stays open: it is left behind (the process ends with
+    // this function's caller), and its counts are unknown (zero).
+    if stopped && !input.is_finished() {
+        return written.and_then(|w| w).map(|w| (InputCounts::default(), w));
+    }
+    let counts = input.join().map_err(|_| anyhow::anyhow!("the input thread panicked"));
+    let counts = counts.and_then(|c| c);
+    let written = written.and_then(|w| w);
+    match (counts, written) {
+        (Ok(counts), Ok(written)) => Ok((counts, written)),
+        (Err(error), Ok(written)) => {
+            let n = stored(&written);
+            crate::diag!("note: the {n} domains collected before the input error are stored");
+            Err(error)
+        }
+        (_, Err(error)) => Err(error),
+    }
 }
 
 /// The client's settings from the flags.
@@ -190,6 +224,7 @@ pub(super) fn spawn_input(
         counts: InputCounts::default(),
         quiet: ctx.global.quiet,
         queued: std::collections::HashSet::new(),
+        warned: 0,
     };
     let domains = args.domains.clone();
     let files = args.file.clone();
@@ -229,21 +264,66 @@ struct Feed {
     /// RDAP: registered domains already queued (bounded), so that many
     /// names under one domain ask once.
     queued: std::collections::HashSet<DomainName>,
+    /// Invalid-line warnings shown so far (at most [`WARN_LIMIT`]).
+    warned: u64,
 }
+
+/// Invalid-line warnings shown in one run; the rest are only counted.
+const WARN_LIMIT: u64 = 100;
+
+/// Characters of an invalid line shown in its warning.
+const SHOWN_CHARS: usize = 100;
 
 /// Registered domains remembered as queued before the set is emptied.
 const QUEUED_LIMIT: usize = 100_000;
 
 impl Feed {
-    /// Every line of `reader`; false once the collector is gone.
-    fn lines(&mut self, source: &str, reader: impl BufRead) -> Result<bool> {
-        for (i, line) in reader.lines().enumerate() {
-            let line = line.with_context(|| format!("cannot read {source}"))?;
-            if !self.line(source, i + 1, &line) {
+    /// Every line of `reader`; false once the collector is gone. A line
+    /// that is not UTF-8 is invalid, not the end of the input.
+    fn lines(&mut self, source: &str, mut reader: impl BufRead) -> Result<bool> {
+        let mut buf = Vec::new();
+        for number in 1.. {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf);
+            if n.with_context(|| format!("cannot read {source} at line {number}"))? == 0 {
+                break;
+            }
+            let bytes = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            let alive = match std::str::from_utf8(bytes) {
+                Ok(text) => self.line(source, number, text),
+                Err(_) => {
+                    let text = String::from_utf8_lossy(bytes);
+                    self.invalid(source, number, &text, "is not UTF-8");
+                    true
+                }
+            };
+            if !alive {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// Counts an invalid line and warns about it, the first
+    /// [`WARN_LIMIT`] times, with its text escaped and shortened.
+    fn invalid(&mut self, source: &str, line: usize, text: &str, why: &str) {
+        self.counts.invalid += 1;
+        if self.quiet || self.warned > WARN_LIMIT {
+            return;
+        }
+        self.warned += 1;
+        if self.warned > WARN_LIMIT {
+            crate::diag!(
+                "warning: more than {WARN_LIMIT} invalid names; the rest are only counted"
+            );
+            return;
+        }
+        let mut shown: String = text.chars().take(SHOWN_CHARS).collect();
+        if shown.len() < text.len() {
+            shown.push('…');
+        }
+        crate::diag!("warning: skipped {source}:{line}: {shown:?} {why}");
     }
 
     /// One name; false once the collector is gone (stopped).
@@ -253,13 +333,12 @@ impl Feed {
             return true;
         }
 
+        // The DNS must be able to carry the name too (the model's
+        // parser accepts spaces, `@` and the like).
         let name = match DomainName::parse(text) {
-            Ok(name) if !name.is_root() => name,
+            Ok(name) if !name.is_root() && query_name(&name).is_some() => name,
             Ok(_) | Err(_) => {
-                self.counts.invalid += 1;
-                if !self.quiet {
-                    crate::diag!("warning: skipped {source}:{line}: {text:?} is not a domain name");
-                }
+                self.invalid(source, line, text, "is not a domain name");
                 return true;
             }
         };

@@ -129,8 +129,8 @@ pub fn run(ctx: &Context, args: &CollectArgs) -> Result<()> {
     let end = collect(&runtime, client, bootstrap, domain_rx, report_tx, args.concurrency);
     progress.finish();
 
-    let counts = input.join().map_err(|_| anyhow::anyhow!("the input thread panicked"))??;
-    let written = writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
+    let stopped = matches!(end, RunEnd::Stopped);
+    let (counts, written) = super::collect::join(input, writer, stopped, |w: &Written| w.domains)?;
     write(ctx, &summary(&counts, &written, end, started))
 }
 

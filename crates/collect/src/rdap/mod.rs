@@ -234,6 +234,9 @@ pub struct RdapConfig {
     pub max_wait: Duration,
 }
 
+/// The longest hold a 429 puts on a server.
+const MAX_HOLD: Duration = Duration::from_secs(366 * 86_400);
+
 /// A server's rate limit and the hold a 429 put on it.
 #[derive(Debug)]
 struct Server {
@@ -401,15 +404,19 @@ impl RdapClient {
         Ok(())
     }
 
-    /// Holds the server for `wait` from now (a later hold wins).
+    /// Holds the server for `wait` from now (a later hold wins). A wait
+    /// past [`MAX_HOLD`] (a `Retry-After` of any size may come) is
+    /// held for `MAX_HOLD`, still far beyond any `max_wait`.
     fn hold(&self, server: &Server, wait: Duration) {
-        let until = Instant::now() + wait;
+        let now = Instant::now();
+        let until = now.checked_add(wait.min(MAX_HOLD)).unwrap_or(now);
         let mut hold = server.hold.lock().unwrap_or_else(|e| e.into_inner());
         *hold = Some(hold.map_or(until, |h| h.max(until)));
     }
 
     fn backoff(&self, failures: u32) -> Duration {
-        self.config.backoff * 2u32.saturating_pow(failures.saturating_sub(1))
+        let factor = 2u32.saturating_pow(failures.saturating_sub(1));
+        self.config.backoff.saturating_mul(factor).min(MAX_HOLD)
     }
 
     async fn back_off(&self, failures: u32) {
@@ -484,6 +491,42 @@ mod tests {
         for bad in ["Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 CET", "x", ""] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
+    }
+
+    /// `Retry-After: u64::MAX` used to panic adding it to an instant.
+    #[tokio::test]
+    async fn a_huge_retry_after_is_rate_limited_not_a_panic() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buf = vec![0; 4096];
+                let _ = stream.read(&mut buf).await;
+                let reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: \
+                             18446744073709551615\r\nContent-Length: 0\r\n\
+                             Connection: close\r\n\r\n";
+                let _ = stream.write_all(reply.as_bytes()).await;
+            }
+        });
+
+        let client = RdapClient::new(RdapConfig {
+            guard: Guard::loopback_only(),
+            timeout: Duration::from_secs(2),
+            retries: 2,
+            backoff: Duration::from_millis(10),
+            server_qps: 0,
+            max_wait: Duration::from_secs(60),
+        })
+        .unwrap();
+        let base = format!("http://127.0.0.1:{port}/");
+        let fetch = client.domain("example.test", &[base]).await;
+        assert!(
+            matches!(fetch.outcome, RdapOutcome::Failed(RdapError::RateLimited { .. })),
+            "{:?}",
+            fetch.outcome
+        );
     }
 
     #[test]
