@@ -25,7 +25,7 @@ for svc in nsd unbound; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi
-  pgrep -a -x "$svc" 2>/dev/null | while read -r pid args; do
+  { pgrep -a -x "$svc" 2>/dev/null || true; } | while read -r pid args; do
     config=$(printf '%s\n' "$args" | sed -n 's/.*-c[[:space:]]*\([^[:space:]]*\).*/\1/p')
     case "$config" in
       "" | /etc/*) kill "$pid" 2>/dev/null || true ;;
