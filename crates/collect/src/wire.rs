@@ -4,11 +4,10 @@
 //! MX `pref name`, SOA fields separated by single spaces, TXT strings
 //! quoted with `"` and `\` escaped and other bytes as `\DDD`).
 
-use std::fmt::Write as _;
-
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use nshunt_model::DomainName;
+use nshunt_model::record::push_quoted;
 
 use crate::net::TransportError;
 use crate::outcome::Outcome;
@@ -107,27 +106,14 @@ fn soa_text(soa: &hickory_proto::rr::rdata::SOA) -> String {
     )
 }
 
-/// TXT strings, each quoted, separated by one space.
+/// TXT strings, each quoted as ldns prints them, separated by one space.
 fn txt_text(strings: &[Box<[u8]>]) -> String {
     let mut out = String::new();
     for (i, bytes) in strings.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        out.push('"');
-        for &b in bytes.iter() {
-            match b {
-                b'"' | b'\\' => {
-                    out.push('\\');
-                    out.push(char::from(b));
-                }
-                0x20..=0x7e => out.push(char::from(b)),
-                _ => {
-                    let _ = write!(out, "\\{b:03}");
-                }
-            }
-        }
-        out.push('"');
+        push_quoted(bytes, &mut out);
     }
     out
 }

@@ -1,4 +1,5 @@
-//! One resource record as a source presented it.
+//! One resource record as a source presented it, and the quoting of
+//! character strings in presentation form that every source shares.
 
 use serde::Serialize;
 
@@ -26,4 +27,27 @@ pub struct Record {
     pub rtype: RrType,
     /// Normalised presentation data.
     pub rdata: String,
+}
+
+/// Appends `bytes` as a quoted string the way `ldns` prints one: `"` and
+/// `\` escaped with a backslash, other bytes outside printable ASCII as
+/// `\DDD`.
+pub fn push_quoted(bytes: &[u8], out: &mut String) {
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                out.push('\\');
+                out.push(char::from(b'0' + b / 100));
+                out.push(char::from(b'0' + b / 10 % 10));
+                out.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    out.push('"');
 }

@@ -139,28 +139,7 @@ fn decode_escape(bytes: &[u8]) -> Option<(u8, usize)> {
     Some((u8::try_from(value).ok()?, 4))
 }
 
-/// Appends `bytes` as a quoted string the way `ldns` prints one: `"` and
-/// `\` escaped with a backslash, other bytes outside printable ASCII as
-/// `\DDD`.
-pub(crate) fn push_quoted(bytes: &[u8], out: &mut String) {
-    out.push('"');
-    for &b in bytes {
-        match b {
-            b'"' | b'\\' => {
-                out.push('\\');
-                out.push(char::from(b));
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                out.push('\\');
-                out.push(char::from(b'0' + b / 100));
-                out.push(char::from(b'0' + b / 10 % 10));
-                out.push(char::from(b'0' + b % 10));
-            }
-        }
-    }
-    out.push('"');
-}
+pub(crate) use nshunt_model::record::push_quoted;
 
 #[cfg(test)]
 mod tests {
