@@ -245,28 +245,35 @@ SELECT b.id, ?2, b.kind, b.observed_at, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?1
        ?14, ?15, ?16, ?17, ?18
 FROM batches AS b WHERE b.id = ?1 AND b.kind IN ('whois', 'rdap')";
 
+/// A query for [`RegistrationView`] rows ([`view_from_row`]'s columns),
+/// with its `WHERE` and `ORDER BY` appended.
+macro_rules! select_view {
+    ($rest:literal) => {
+        concat!(
+            "SELECT domain, source, observed_at, status, registrar, registrar_iana_id,
+                    created, updated, expires, registrant_org, registrant_street,
+                    registrant_city, registrant_state, registrant_postcode,
+                    registrant_country, privacy, name_servers, statuses
+             FROM registrations ",
+            $rest
+        )
+    };
+}
+
 /// The current registration of one domain: the newest informative
 /// row first (see the module docs); read by [`view_from_row`].
-const CURRENT_SQL: &str = "
-SELECT domain, source, observed_at, status, registrar, registrar_iana_id,
-       created, updated, expires, registrant_org, registrant_street, registrant_city,
-       registrant_state, registrant_postcode, registrant_country, privacy,
-       name_servers, statuses
-FROM registrations
-WHERE domain = :domain AND observed_at <= :as_of
-ORDER BY status = 'unknown', observed_at DESC, id DESC LIMIT 1";
+const CURRENT_SQL: &str = select_view!(
+    "WHERE domain = :domain AND observed_at <= :as_of
+     ORDER BY status = 'unknown', observed_at DESC, id DESC LIMIT 1"
+);
 
 /// The oldest answer observed after `:as_of`: registration data is
 /// usually fetched long after the traffic it explains, so with nothing
 /// older it answers, flagged `after_as_of`.
-const LATER_SQL: &str = "
-SELECT domain, source, observed_at, status, registrar, registrar_iana_id,
-       created, updated, expires, registrant_org, registrant_street, registrant_city,
-       registrant_state, registrant_postcode, registrant_country, privacy,
-       name_servers, statuses
-FROM registrations
-WHERE domain = :domain AND observed_at > :as_of
-ORDER BY status = 'unknown', observed_at, id LIMIT 1";
+const LATER_SQL: &str = select_view!(
+    "WHERE domain = :domain AND observed_at > :as_of
+     ORDER BY status = 'unknown', observed_at, id LIMIT 1"
+);
 
 /// Domains named with the registrar by `:as_of`, kept when their
 /// current registration (the order of [`CURRENT_SQL`]) still names it.
