@@ -102,7 +102,7 @@ pub use current::SIGHTING_WINDOW_SECS;
 pub use error::StoreError;
 pub use export::{ExportFilter, ExportRow};
 pub use info::{LabelSourceCount, RrTypeCount, SourceCount, StoreInfo};
-pub use labels::{LabelKind, LabelStart, LabelWriter, NewLabel, SOURCE_LABELS};
+pub use labels::{LabelDescription, LabelKind, LabelStart, LabelWriter, NewLabel, SOURCE_LABELS};
 pub use registrations::{
     NewRegistration, Registrant, RegistrarDomains, RegistrationCount, RegistrationStatus,
     RegistrationView, SOURCE_RDAP, SOURCE_WHOIS,

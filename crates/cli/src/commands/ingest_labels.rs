@@ -30,7 +30,8 @@ use nshunt_ingest::labels::{
     ListOptions, ListReader, MaltrailHelper, MaltrailReader, Severity,
 };
 use nshunt_store::{
-    BatchInfo, BatchMeta, BatchSummary, LabelKind, LabelStart, LabelWriter, NewLabel, SOURCE_LABELS,
+    BatchInfo, BatchMeta, BatchSummary, LabelDescription, LabelKind, LabelStart, LabelWriter,
+    NewLabel, SOURCE_LABELS,
 };
 use serde::Serialize;
 
@@ -47,9 +48,6 @@ const CHUNK: usize = 8192;
 /// Chunks the reading thread may run ahead of this one: enough to hold
 /// a whole large list while this thread hashes the files.
 const MAX_CHUNKS: usize = 1024;
-
-/// Labels (or bad entries) handed over from the reading thread.
-type Chunk = Vec<Result<Label, LabelError>>;
 
 /// Warnings about skipped entries written before going quiet (the
 /// summary counts them all).
@@ -95,24 +93,117 @@ pub fn run(ctx: &Context, args: &IngestLabelsArgs) -> Result<()> {
     // hashes the files: a new load saves the hashing time, a duplicate
     // wastes a moment of reading.
     let (sender, receiver) = sync_channel::<Chunk>(MAX_CHUNKS);
+    let (recycle, recycled) = sync_channel::<Chunk>(MAX_CHUNKS);
+    let chunks = Chunks { full: receiver, emptied: recycle };
     let mut outcome = std::thread::scope(|scope| {
-        scope.spawn(move || read_chunks(items, &sender));
+        scope.spawn(move || read_chunks(items, &sender, &recycled));
         // Returning drops the receiver, which stops the reader.
-        load(ctx, args, &plan, list, date, receiver)
+        load(ctx, args, &plan, list, date, chunks)
     })?;
 
     outcome.seconds = started.elapsed().as_secs_f64();
     write(ctx, &outcome)
 }
 
+/// Labels (and bad entries) handed over from the reading thread, in
+/// compact form: the values in one buffer, each run of entries that
+/// share what the list says of them under one context. The storing
+/// thread then touches a context once a run, not once a label, and
+/// nothing is freed across threads label by label.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    labels: Vec<ChunkLabel>,
+    contexts: Vec<Arc<LabelContext>>,
+    errors: Vec<LabelError>,
+}
+
+/// One label of a [`Chunk`].
+struct ChunkLabel {
+    /// The value's bytes in [`Chunk::text`].
+    start: usize,
+    end: usize,
+    /// Its context in [`Chunk::contexts`].
+    context: usize,
+    kind: IndicatorKind,
+    port: Option<u16>,
+    line: u64,
+}
+
+impl Chunk {
+    fn with_capacity() -> Self {
+        Chunk { labels: Vec::with_capacity(CHUNK), ..Chunk::default() }
+    }
+
+    fn is_full(&self) -> bool {
+        self.labels.len() + self.errors.len() >= CHUNK
+    }
+
+    fn push(&mut self, item: Result<Label, LabelError>) {
+        let label = match item {
+            Ok(label) => label,
+            Err(error) => return self.errors.push(error),
+        };
+
+        let same = self.contexts.last().is_some_and(|c| Arc::ptr_eq(c, &label.context));
+        if !same {
+            self.contexts.push(label.context);
+        }
+        let start = self.text.len();
+        self.text.push_str(&label.indicator);
+        self.labels.push(ChunkLabel {
+            start,
+            end: self.text.len(),
+            context: self.contexts.len() - 1,
+            kind: label.kind,
+            port: label.port,
+            line: label.line,
+        });
+    }
+
+    fn value(&self, label: &ChunkLabel) -> &str {
+        self.text.get(label.start..label.end).unwrap_or_default()
+    }
+
+    /// Empties it for the reader to fill again, keeping its memory.
+    fn clear(&mut self) {
+        self.text.clear();
+        self.labels.clear();
+        self.contexts.clear();
+        self.errors.clear();
+    }
+}
+
+/// Labels of one context and kind in a row, and how the store
+/// describes them.
+#[derive(Clone, Copy)]
+struct Run {
+    context: usize,
+    kind: IndicatorKind,
+    description: LabelDescription,
+    list: &'static str,
+    /// How many were added so far.
+    labels: u64,
+}
+
+/// The two ends of the hand-over on the storing side: full chunks
+/// arrive, emptied ones go back to be filled again (fresh memory costs
+/// a page fault, and the kernel's zeroing, per page).
+struct Chunks {
+    full: Receiver<Chunk>,
+    emptied: SyncSender<Chunk>,
+}
+
 /// Sends what the reader yields, [`CHUNK`] items at a time, until the
-/// end or until the receiver is gone.
-fn read_chunks(items: Items, sender: &SyncSender<Chunk>) {
-    let mut chunk = Vec::with_capacity(CHUNK);
+/// end or until the receiver is gone; fills emptied chunks when the
+/// storing side has sent some back.
+fn read_chunks(items: Items, sender: &SyncSender<Chunk>, recycled: &Receiver<Chunk>) {
+    let next = || recycled.try_recv().unwrap_or_else(|_| Chunk::with_capacity());
+    let mut chunk = next();
     for item in items {
         chunk.push(item);
-        if chunk.len() == CHUNK {
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+        if chunk.is_full() {
+            let full = std::mem::replace(&mut chunk, next());
             if sender.send(full).is_err() {
                 return;
             }
@@ -129,7 +220,7 @@ fn load(
     plan: &Plan,
     list: Option<ListKind>,
     (observed_at, date_source): (i64, &'static str),
-    receiver: Receiver<Chunk>,
+    chunks: Chunks,
 ) -> Result<Outcome> {
     let hashing = Instant::now();
     let hash = content_hash(plan, args, list)?;
@@ -159,7 +250,7 @@ fn load(
         LabelStart::Duplicate(batch) => outcome.duplicate(&batch),
         LabelStart::New(writer) => {
             let load = Load { ctx, args, plan, outcome: &mut outcome };
-            load.run(*writer, receiver)?;
+            load.run(*writer, chunks)?;
         }
     }
     Ok(outcome)
@@ -450,8 +541,8 @@ struct Load<'a> {
 
 impl Load<'_> {
     /// Buffers what the reading thread sends, then commits.
-    fn run(mut self, mut writer: LabelWriter<'_>, receiver: Receiver<Chunk>) -> Result<()> {
-        self.consume(receiver, &mut writer)?;
+    fn run(mut self, mut writer: LabelWriter<'_>, chunks: Chunks) -> Result<()> {
+        self.consume(chunks, &mut writer)?;
 
         let outcome = &mut *self.outcome;
         let summary = BatchSummary {
@@ -469,30 +560,27 @@ impl Load<'_> {
 
     /// Adds every label to the writer, reporting and counting bad
     /// entries; an error stops the load (the batch then rolls back).
-    fn consume(&mut self, receiver: Receiver<Chunk>, writer: &mut LabelWriter<'_>) -> Result<()> {
+    fn consume(&mut self, chunks: Chunks, writer: &mut LabelWriter<'_>) -> Result<()> {
         let total = self.plan.files.iter().map(|f| f.size).sum();
+        writer.reserve_for_input(total);
         let (mode, quiet) = (self.ctx.global.progress, self.ctx.global.quiet);
         let mut progress = Reporter::new(mode, quiet, &self.outcome.path, total);
         let mut bytes = FileBytes::new(&self.plan.files);
         let mut convert = Converter::default();
 
-        for chunk in receiver {
-            for item in chunk {
-                let label = match item {
-                    Ok(label) => label,
-                    Err(error) => {
-                        self.bad_entry(&error)?;
-                        continue;
-                    }
-                };
-
-                writer.add(&convert.label(&label))?;
-                *self.outcome.lists.entry(label.context.list.as_str()).or_default() += 1;
-                self.outcome.entries += 1;
-                if self.outcome.entries % 4096 == 0 {
-                    progress.update(bytes.done(&label.context.file), self.outcome.entries);
-                }
+        for mut chunk in chunks.full {
+            for error in chunk.errors.drain(..) {
+                self.bad_entry(&error)?;
             }
+            self.store_chunk(&chunk, writer, &mut convert)?;
+
+            if let Some(context) = chunk.contexts.last() {
+                progress.update(bytes.done(&context.file), self.outcome.entries);
+            }
+            chunk.clear();
+            // The reader allocates a new one when none is back (or
+            // when it has stopped): losing one to a full channel is fine.
+            let _ = chunks.emptied.try_send(chunk);
         }
         progress.finish();
         tracing::debug!(entries = self.outcome.entries, "labels read");
@@ -506,6 +594,48 @@ impl Load<'_> {
             );
         }
         Ok(())
+    }
+
+    /// Adds a chunk's labels, describing each run of one context and
+    /// kind once.
+    fn store_chunk(
+        &mut self,
+        chunk: &Chunk,
+        writer: &mut LabelWriter<'_>,
+        convert: &mut Converter,
+    ) -> Result<()> {
+        let mut run: Option<Run> = None;
+        for label in &chunk.labels {
+            let same = run.filter(|r| (r.context, r.kind) == (label.context, label.kind));
+            let current = match same {
+                Some(current) => current,
+                None => {
+                    self.count_run(run);
+                    let context = &chunk.contexts[label.context];
+                    let description = writer.describe(&convert.label(context, label.kind))?;
+                    let list = context.list.as_str();
+                    Run { context: label.context, kind: label.kind, description, list, labels: 0 }
+                }
+            };
+
+            writer.add_described(
+                current.description,
+                chunk.value(label),
+                label.port,
+                label.line,
+            )?;
+            run = Some(Run { labels: current.labels + 1, ..current });
+        }
+        self.count_run(run);
+        self.outcome.entries += chunk.labels.len() as u64;
+        Ok(())
+    }
+
+    /// Counts a finished run's labels under its list kind.
+    fn count_run(&mut self, run: Option<Run>) {
+        if let Some(run) = run {
+            *self.outcome.lists.entry(run.list).or_default() += run.labels;
+        }
     }
 
     /// A bad entry: unusable input and `--strict` stop the load;
@@ -566,8 +696,13 @@ struct Converter {
 }
 
 impl Converter {
-    fn label<'a>(&'a mut self, label: &'a Label) -> NewLabel<'a> {
-        let context = &label.context;
+    /// What `context` says of a label of `kind` (its value, port and
+    /// line are the caller's to add).
+    fn label<'a>(
+        &'a mut self,
+        context: &'a Arc<LabelContext>,
+        kind: IndicatorKind,
+    ) -> NewLabel<'a> {
         if !self.context.as_ref().is_some_and(|c| Arc::ptr_eq(c, context)) {
             let references = context.references.join("\n");
             self.references = (!references.is_empty()).then_some(references);
@@ -576,16 +711,16 @@ impl Converter {
         }
 
         NewLabel {
-            value: &label.indicator,
-            kind: label_kind(label.kind),
+            value: "",
+            kind: label_kind(kind),
             list: context.list.as_str(),
             category: context.category.as_deref(),
             severity: context.severity.map(Severity::as_str),
             listed_on: self.listed_on.as_deref(),
-            port: label.port,
+            port: None,
             references: self.references.as_deref(),
             file: &context.file,
-            line: label.line,
+            line: 0,
         }
     }
 }

@@ -43,7 +43,7 @@ use crate::error::StoreError;
 use crate::sqlite::SqliteStore;
 use crate::writer::rollback;
 
-pub use writer::LabelWriter;
+pub use writer::{LabelDescription, LabelWriter};
 
 /// The batch kind of label lists in the ledger.
 pub const SOURCE_LABELS: &str = "labels";

@@ -1,6 +1,6 @@
 //! Labels waiting to be written: their values in one text arena, the
 //! rest as numbers (the group and note ids were looked up as the labels
-//! arrived), sorted in runs while the buffer fills.
+//! arrived), sorted on all cores when it is time to write.
 
 use std::cmp::Ordering;
 
@@ -11,11 +11,13 @@ const MAX_ENTRIES: usize = 1 << 22;
 /// Flush when their text takes this many bytes (spans are 32-bit).
 const MAX_TEXT: usize = 256 << 20;
 
-/// Labels sorted at a time while the buffer fills. Sorting each run
-/// as it completes does most of the work while the caller is still
-/// reading; the final sort then only merges the runs (the standard
-/// library's stable sort finds sorted runs and merges them).
-const RUN: usize = 1 << 18;
+/// The fewest input bytes an entry takes (an address and its line
+/// end), for reserving the buffer from the input's size.
+const BYTES_PER_ENTRY_AT_LEAST: usize = 8;
+
+/// Fewer labels than this are sorted on one thread: starting threads
+/// costs more than it saves.
+const PARALLEL_SORT_FROM: usize = 1 << 16;
 
 /// One label as the table stores it, but for the batch's constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +50,6 @@ struct Entry {
 pub(crate) struct PendingLabels {
     text: String,
     entries: Vec<Entry>,
-    /// How many entries, from the start, lie in sorted runs.
-    sorted: usize,
 }
 
 impl std::fmt::Debug for PendingLabels {
@@ -77,7 +77,16 @@ impl PendingLabels {
             line: row.line,
             port: row.port,
         });
-        self.sort_full_run();
+    }
+
+    /// Makes room for the labels of `bytes` of input, so that the
+    /// buffer does not grow (and copy itself) by doubling while the
+    /// caller reads. Room never touched costs address space only.
+    pub fn reserve_for_input(&mut self, bytes: u64) {
+        let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        let entries = (bytes / BYTES_PER_ENTRY_AT_LEAST).min(MAX_ENTRIES);
+        self.entries.reserve(entries.saturating_sub(self.entries.len()));
+        self.text.reserve(bytes.min(MAX_TEXT).saturating_sub(self.text.len()));
     }
 
     /// Whether it is time to write.
@@ -87,15 +96,30 @@ impl PendingLabels {
 
     /// Sorts the labels by key (value, group: the table's key) and
     /// keeps one per key: the first entry read wins.
+    ///
+    /// The buffer is cut into one piece per core, the pieces are sorted
+    /// at the same time, and one last stable sort merges them (the
+    /// standard library's stable sort finds sorted runs and merges
+    /// them). Sorting while the labels arrive would compete with
+    /// reading them for the same cores.
     pub fn sort(&mut self) {
         let mut entries = std::mem::take(&mut self.entries);
-        // Stable: among equal keys, reading order is kept (runs hold
+        // Stable: among equal keys, reading order is kept (pieces hold
         // consecutive entries, so merging them keeps it too).
-        entries.sort_by(|a, b| self.compare(a, b));
+        let by_key = |a: &Entry, b: &Entry| self.compare(a, b);
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        if cores > 1 && entries.len() >= PARALLEL_SORT_FROM {
+            let piece = entries.len().div_ceil(cores);
+            std::thread::scope(|scope| {
+                for part in entries.chunks_mut(piece) {
+                    scope.spawn(move || part.sort_by(by_key));
+                }
+            });
+        }
+        entries.sort_by(by_key);
         entries.dedup_by(|later, first| self.compare(first, later).is_eq());
         tracing::debug!(labels = entries.len(), "labels sorted");
         self.entries = entries;
-        self.sorted = self.entries.len();
     }
 
     /// How many labels wait (once [`sort`](Self::sort)ed: how many
@@ -119,19 +143,6 @@ impl PendingLabels {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.text.clear();
-        self.sorted = 0;
-    }
-
-    /// Sorts the newest run once it is complete.
-    fn sort_full_run(&mut self) {
-        if self.entries.len() - self.sorted < RUN {
-            return;
-        }
-
-        let mut entries = std::mem::take(&mut self.entries);
-        entries[self.sorted..].sort_by(|a, b| self.compare(a, b));
-        self.entries = entries;
-        self.sorted = self.entries.len();
     }
 
     /// Orders entries as the table's key does (text compares as bytes,
@@ -192,14 +203,14 @@ mod tests {
     }
 
     #[test]
-    fn the_first_read_wins_across_sorted_runs() {
+    fn the_first_read_wins_across_pieces_sorted_apart() {
         let mut pending = PendingLabels::default();
-        let values: Vec<String> =
-            (0..RUN as u64 + 10).map(|i| format!("{}.example", i % 1000)).collect();
+        let values: Vec<String> = (0..PARALLEL_SORT_FROM as u64 * 3 + 10)
+            .map(|i| format!("{}.example", i % 1000))
+            .collect();
         for (line, value) in values.iter().enumerate() {
             pending.push(&row(value, 1, line as u64 + 1));
         }
-        assert_eq!(pending.sorted, RUN);
 
         pending.sort();
         let rows: Vec<PendingRow<'_>> = pending.rows().collect();

@@ -98,13 +98,43 @@ impl<'a> LabelWriter<'a> {
         self.added
     }
 
+    /// Makes room for the labels of `bytes` of input (the sum of the
+    /// files' sizes), so that buffering them does not copy the buffer
+    /// again and again as it grows.
+    pub fn reserve_for_input(&mut self, bytes: u64) {
+        self.pending.reserve_for_input(bytes);
+    }
+
     /// Adds one label under the merge rule.
     pub fn add(&mut self, label: &NewLabel<'_>) -> Result<(), StoreError> {
+        let description = self.describe(label)?;
+        self.add_described(description, label.value, label.port, label.line)
+    }
+
+    /// What the list says of `label` (its kind, list, category,
+    /// severity, date, references and file), stored once and named by
+    /// a [`LabelDescription`]. Lists give their entries in long runs
+    /// that share all of it: a caller that knows where a run starts
+    /// asks once a run and adds each entry with
+    /// [`add_described`](Self::add_described). `label`'s value, port
+    /// and line are not used.
+    pub fn describe(&mut self, label: &NewLabel<'_>) -> Result<LabelDescription, StoreError> {
         let ids = self.ids.of(label);
         let (group, note) = ids.map_err(self.store.sql("look up a label's group and note"))?;
-        let row =
-            PendingRow { value: label.value, group, note, port: label.port, line: label.line };
-        self.pending.push(&row);
+        Ok(LabelDescription { group, note })
+    }
+
+    /// Adds one label under the merge rule, described as
+    /// [`describe`](Self::describe) answered for a label of this batch.
+    pub fn add_described(
+        &mut self,
+        description: LabelDescription,
+        value: &str,
+        port: Option<u16>,
+        line: u64,
+    ) -> Result<(), StoreError> {
+        let LabelDescription { group, note } = description;
+        self.pending.push(&PendingRow { value, group, note, port, line });
         self.added += 1;
 
         if self.pending.is_full() {
@@ -179,6 +209,16 @@ impl Drop for LabelWriter<'_> {
             debug!(batch = self.id, labels = self.added, "label batch rolled back");
         }
     }
+}
+
+/// What a list says of a run of its entries, as stored for one batch
+/// ([`LabelWriter::describe`]); valid only in the batch that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelDescription {
+    /// `label_groups.id`.
+    group: i64,
+    /// `label_notes.id`.
+    note: i64,
 }
 
 /// The two insert statements of a batch: [`ROWS`] rows at a time, and
