@@ -87,6 +87,8 @@ mod labels;
 mod pending;
 mod registrations;
 mod schema;
+mod scores;
+mod snapshot;
 mod sqlite;
 mod views;
 mod writer;
@@ -108,6 +110,10 @@ pub use registrations::{
     RegistrationView, SOURCE_RDAP, SOURCE_WHOIS,
 };
 pub use schema::SCHEMA_VERSION;
+pub use scores::{
+    COMPONENTS, DAY_SECS, DomainScoreRow, ReputationRow, ScoreWriter, ScoringRun, day_of,
+};
+pub use snapshot::{SnapshotAsnSegment, SnapshotLabel, SnapshotRecord, SnapshotRegistration};
 pub use sqlite::SqliteStore;
 pub use views::LabelView;
 pub use views::{

@@ -226,8 +226,65 @@ CREATE TABLE collection_results (
 CREATE INDEX collection_results_by_time ON collection_results (observed_at);
 ";
 
+/// Version 4: reputation and risk, derived from the rest and rebuilt by
+/// `nshunt score`.
+///
+/// - `reputation`: one row per entity (name-server domain, NS host, AS,
+///   subnet, registrar, registrant address) and day (the moment scored,
+///   floored to midnight UTC): the daily history. `explain` is the
+///   JSON object of the counts the score came from.
+/// - `domain_scores`: each domain's risk and its components as of the
+///   newest scoring only (millions of rows; a daily history of them
+///   would outgrow the observations). Components are numbers; their
+///   evidence is the entities' `explain`, found through the domain's
+///   own records.
+const V4: &str = "
+CREATE TABLE reputation (
+    kind    TEXT    NOT NULL,
+    entity  TEXT    NOT NULL,
+    day     INTEGER NOT NULL,
+    score   REAL    NOT NULL,
+    domains INTEGER NOT NULL,
+    explain TEXT    NOT NULL,
+    PRIMARY KEY (kind, entity, day)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE domain_scores (
+    domain      TEXT    NOT NULL PRIMARY KEY,
+    day         INTEGER NOT NULL,
+    risk        REAL    NOT NULL,
+    -- The component that decided the risk.
+    top         TEXT    NOT NULL,
+    -- Lifecycle hint the scoring saw: parked, sinkholed, expired,
+    -- allowed, or NULL.
+    state       TEXT,
+    -- Each component's score (NULL: no evidence either way).
+    ns_domain   REAL,
+    asn         REAL,
+    subnet      REAL,
+    registrar   REAL,
+    registrant  REAL,
+    listing     REAL,
+    newness     REAL,
+    impersonation REAL,
+    dga         REAL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX domain_scores_by_risk ON domain_scores (risk);
+
+-- When each day was scored, and with what.
+CREATE TABLE scoring_runs (
+    day        INTEGER NOT NULL PRIMARY KEY,
+    as_of      INTEGER NOT NULL,
+    scored_at  INTEGER NOT NULL,
+    domains    INTEGER NOT NULL,
+    entities   INTEGER NOT NULL,
+    seconds    REAL    NOT NULL,
+    settings   TEXT    NOT NULL
+) STRICT;
+";
+
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this code writes and reads
 /// (`PRAGMA user_version` of an up-to-date store).

@@ -1,0 +1,477 @@
+//! Facts from the store: one pass over each kind of data.
+//!
+//! Domains are registered domains (the PSL's ICANN section): a record
+//! of `www.shop.example` counts for `shop.example`. What counts:
+//!
+//! - current NS records (parent or child side) give name servers; A and
+//!   AAAA give addresses, their AS numbers (the store's ASN tables as of
+//!   the moment) and subnets; MX gives mail; child-side TTLs (not the
+//!   parent's delegation TTLs) give the average TTL;
+//! - NS and address records that appeared or ended within the window,
+//!   after the domain was first seen, are its changes (churn);
+//! - registrations give registrar, registrant address, privacy,
+//!   creation and expiry (and the age of name-server domains);
+//! - labels known at the moment: block lists list the name (or a
+//!   parent); allow, popular, parking, sinkhole, CDN and dynamic-DNS
+//!   lists flag the name, its name servers, its addresses (by address or
+//!   network) and its AS numbers. The `analyst` source holds verdicts.
+
+use std::net::IpAddr;
+
+use hashbrown::HashMap;
+use nshunt_model::{DomainName, Section, psl};
+use nshunt_store::{
+    SnapshotAsnSegment, SnapshotLabel, SnapshotRecord, SnapshotRegistration, SqliteStore,
+    StoreError, ip_key,
+};
+use tracing::debug;
+
+use crate::facts::{DomainFacts, EntityKind, Facts, Flags, Listing, Severity};
+
+/// The source name of analysts' verdicts.
+pub const ANALYST_SOURCE: &str = "analyst";
+
+/// Churn is counted over this many seconds before the moment: 30 days.
+pub const CHURN_WINDOW: i64 = 30 * 86_400;
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Reads everything scoring needs from `store`, as of `as_of`.
+pub fn load(store: &SqliteStore, as_of: i64) -> Result<Facts, StoreError> {
+    let mut builder = Builder::new(as_of, store.snapshot_asn_tables(as_of)?);
+
+    let records = store.for_each_snapshot_record(as_of, CHURN_WINDOW, |r| builder.record(r))?;
+    builder.finish_churn();
+    let registrations = store.for_each_snapshot_registration(as_of, |r| builder.registration(r))?;
+    let mut lists = Lists::default();
+    let labels = store.for_each_snapshot_label(as_of, |l| lists.add(l))?;
+    builder.apply(&lists);
+
+    debug!(
+        as_of,
+        records,
+        registrations,
+        labels,
+        domains = builder.facts.domains.len(),
+        "facts loaded"
+    );
+    Ok(builder.facts)
+}
+
+/// Facts being filled.
+struct Builder {
+    facts: Facts,
+    index: Map<String, u32>,
+    asn_tables: Vec<Vec<SnapshotAsnSegment>>,
+    /// The last owner name and its domain (rows of one name come
+    /// together).
+    last: Option<(String, Option<u32>)>,
+    /// First sightings of NS and address records within the window,
+    /// per domain, for churn once every domain's first sighting is
+    /// known.
+    recent: Map<u32, Vec<i64>>,
+}
+
+impl Builder {
+    fn new(as_of: i64, asn_tables: Vec<Vec<SnapshotAsnSegment>>) -> Self {
+        Builder {
+            facts: Facts::new(as_of),
+            index: Map::default(),
+            asn_tables,
+            last: None,
+            recent: Map::default(),
+        }
+    }
+
+    /// The index of a registered domain, added when new.
+    fn domain(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = u32::try_from(self.facts.domains.len()).unwrap_or(u32::MAX);
+        self.facts.domains.push(DomainFacts { name: name.to_owned(), ..DomainFacts::default() });
+        self.index.insert(name.to_owned(), i);
+        i
+    }
+
+    /// The domain of an owner name (its registered domain).
+    fn domain_of(&mut self, owner: &str) -> Option<u32> {
+        if let Some((last, domain)) = &self.last
+            && last == owner
+        {
+            return *domain;
+        }
+        let registered = registered_domain(owner);
+        let domain = registered.map(|d| self.domain(&d));
+        self.last = Some((owner.to_owned(), domain));
+        domain
+    }
+
+    fn record(&mut self, r: &SnapshotRecord<'_>) {
+        let Some(index) = self.domain_of(r.name) else { return };
+        let window_start = self.facts.as_of - CHURN_WINDOW;
+        let changing = matches!(r.rrtype, 1 | 2 | 28);
+        if changing && r.first_seen >= window_start {
+            self.recent.entry(index).or_default().push(r.first_seen);
+        }
+
+        let entities = self.record_entities(r);
+        let d = &mut self.facts.domains[index as usize];
+        d.first_seen = Some(d.first_seen.map_or(r.first_seen, |f| f.min(r.first_seen)));
+        if !r.current {
+            d.changes += u32::from(changing);
+            return;
+        }
+
+        if r.source == "pdns" {
+            d.in_traffic = true;
+        }
+        if let Some(ttl) = r.ttl.filter(|_| !r.delegation) {
+            d.ttl_sum += u64::from(ttl);
+            d.ttl_count += 1;
+        }
+        match r.rrtype {
+            2 => d.delegated = true,
+            15 => d.has_mx = true,
+            1 | 28 => {
+                if let Some(ip) = r.ip
+                    && !d.addresses.contains(&ip)
+                {
+                    d.addresses.push(ip);
+                }
+            }
+            _ => {}
+        }
+        for entity in entities {
+            if !d.entities.contains(&entity) {
+                d.entities.push(entity);
+            }
+        }
+    }
+
+    /// The entities a current record puts its domain on.
+    fn record_entities(&mut self, r: &SnapshotRecord<'_>) -> Vec<(EntityKind, u32)> {
+        let mut out = Vec::new();
+        if !r.current {
+            return out;
+        }
+        let entities = &mut self.facts.entities;
+        match r.rrtype {
+            2 => {
+                let host = r.rdata.trim_end_matches('.');
+                out.push((EntityKind::NsHost, entities.intern(EntityKind::NsHost, host)));
+                let ns_domain = r.ns_domain.map(str::to_owned).or_else(|| registered_domain(host));
+                if let Some(ns_domain) = ns_domain {
+                    out.push((
+                        EntityKind::NsDomain,
+                        entities.intern(EntityKind::NsDomain, &ns_domain),
+                    ));
+                }
+            }
+            1 | 28 => {
+                if let Some(ip) = r.ip {
+                    let subnet = subnet_of(ip);
+                    out.push((EntityKind::Subnet, entities.intern(EntityKind::Subnet, &subnet)));
+                    if let Some(asn) = asn_of(&self.asn_tables, ip) {
+                        let key = format!("AS{asn}");
+                        out.push((
+                            EntityKind::Asn,
+                            self.facts.entities.intern(EntityKind::Asn, &key),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// Turns the window's first sightings into changes: a record that
+    /// appeared more than a day after its domain was first seen is a
+    /// move.
+    fn finish_churn(&mut self) {
+        for (index, firsts) in std::mem::take(&mut self.recent) {
+            let d = &mut self.facts.domains[index as usize];
+            let Some(first) = d.first_seen else { continue };
+            let moves = firsts.iter().filter(|&&f| f > first + 86_400).count();
+            d.changes += u32::try_from(moves).unwrap_or(u32::MAX);
+        }
+    }
+
+    fn registration(&mut self, r: &SnapshotRegistration<'_>) {
+        if r.status == "not_found" {
+            return;
+        }
+        let Some(name) = registered_domain(r.domain) else { return };
+        if let (Some(id), Some(created)) =
+            (self.facts.entities.id(EntityKind::NsDomain, &name), r.created)
+        {
+            self.facts.entities.set_created(id, created);
+        }
+
+        let index = self.domain(&name);
+        let registrar = r
+            .registrar
+            .map(|n| self.facts.entities.intern(EntityKind::Registrar, &n.to_lowercase()));
+        let registrant = r.address.map(|a| self.facts.entities.intern(EntityKind::Registrant, a));
+        let d = &mut self.facts.domains[index as usize];
+        d.created = r.created;
+        d.expires = r.expires;
+        d.privacy = r.privacy;
+        d.entities.extend(registrar.map(|id| (EntityKind::Registrar, id)));
+        d.entities.extend(registrant.map(|id| (EntityKind::Registrant, id)));
+    }
+
+    /// Puts what the lists say on the domains and entities.
+    fn apply(&mut self, lists: &Lists) {
+        for kind in [EntityKind::NsDomain, EntityKind::NsHost] {
+            for id in 0..self.facts.entities.count(kind) as u32 {
+                let name = self.facts.entities.name(kind, id).to_owned();
+                for list in lists.flags_of_name(&name) {
+                    self.facts.entities.flag(kind, id, list);
+                }
+            }
+        }
+        for id in 0..self.facts.entities.count(EntityKind::Asn) as u32 {
+            let name = self.facts.entities.name(EntityKind::Asn, id).to_owned();
+            for list in lists.flag_values.get(&name).into_iter().flatten() {
+                self.facts.entities.flag(EntityKind::Asn, id, list);
+            }
+        }
+
+        for index in 0..self.facts.domains.len() {
+            let (listing, flags) = {
+                let d = &self.facts.domains[index];
+                let mut flags = Flags::default();
+                for list in lists.flags_of_name(&d.name) {
+                    flags.set_list(list);
+                }
+                for ip in &d.addresses {
+                    for list in lists.flags_of_address(*ip) {
+                        flags.set_list(list);
+                    }
+                }
+                for &(kind, id) in &d.entities {
+                    if matches!(kind, EntityKind::NsDomain | EntityKind::NsHost) {
+                        let entity = self.facts.entities.flags(kind, id);
+                        // Name servers say parking and sinkholes of
+                        // their domains, not allow-listing.
+                        flags.parking |= entity.parking;
+                        flags.sinkhole |= entity.sinkhole;
+                    }
+                }
+                (lists.listing_of_name(&d.name), flags)
+            };
+            let d = &mut self.facts.domains[index];
+            d.listing = listing;
+            d.flags = flags;
+            if d.listing.as_ref().is_some_and(|l| l.source == ANALYST_SOURCE) {
+                d.flags.allowed = false;
+                d.flags.popular = false;
+            }
+        }
+
+        self.flag_subnets(lists);
+    }
+
+    /// Subnets flagged by network labels (a CDN's ranges).
+    fn flag_subnets(&mut self, lists: &Lists) {
+        for id in 0..self.facts.entities.count(EntityKind::Subnet) as u32 {
+            let name = self.facts.entities.name(EntityKind::Subnet, id).to_owned();
+            let Some(ip) = name.split('/').next().and_then(|a| a.parse::<IpAddr>().ok()) else {
+                continue;
+            };
+            for list in lists.flags_of_address(ip) {
+                self.facts.entities.flag(EntityKind::Subnet, id, list);
+            }
+        }
+    }
+}
+
+/// The labels, arranged for look-ups by value.
+#[derive(Default)]
+struct Lists {
+    /// Block-list entries on names (`domain` labels; `suffix` labels as
+    /// `*.value`), the strongest per value.
+    listings: Map<String, Listing>,
+    /// Analysts' benign verdicts and allow-list kinds, by value (names,
+    /// `AS…`, addresses, networks).
+    flag_values: Map<String, Vec<&'static str>>,
+    /// Prefix lengths of the network labels, for probing.
+    prefixes: Vec<u8>,
+}
+
+/// The list kinds that flag.
+const FLAG_LISTS: [&str; 6] = ["allow", "popular", "parking", "sinkhole", "cdn", "dynamic_dns"];
+
+impl Lists {
+    fn add(&mut self, label: &SnapshotLabel<'_>) {
+        let key = match label.kind {
+            "suffix" => format!("*.{}", label.value),
+            _ => label.value.to_owned(),
+        };
+        if label.kind == "cidr"
+            && let Some(length) = label.value.split('/').nth(1).and_then(|l| l.parse::<u8>().ok())
+            && !self.prefixes.contains(&length)
+        {
+            self.prefixes.push(length);
+        }
+
+        if label.list == "block" && matches!(label.kind, "domain" | "suffix") {
+            let listing = Listing {
+                severity: severity(label),
+                category: label.category.to_owned(),
+                source: label.source.to_owned(),
+                listed_at: label.first_seen,
+            };
+            let stronger = |old: &Listing| {
+                (listing.source == ANALYST_SOURCE, listing.severity)
+                    > (old.source == ANALYST_SOURCE, old.severity)
+            };
+            match self.listings.get(&key) {
+                Some(old) if !stronger(old) => {}
+                _ => {
+                    self.listings.insert(key, listing);
+                }
+            }
+        } else if let Some(list) = FLAG_LISTS.iter().find(|l| **l == label.list) {
+            let lists = self.flag_values.entry(key).or_default();
+            if !lists.contains(list) {
+                lists.push(list);
+            }
+        }
+    }
+
+    /// The strongest block-list entry on `name` or a parent.
+    fn listing_of_name(&self, name: &str) -> Option<Listing> {
+        let mut best: Option<&Listing> = None;
+        for (i, candidate) in suffixes(name).enumerate() {
+            let exact = self.listings.get(candidate);
+            let below = (i > 0).then(|| self.listings.get(&format!("*.{candidate}"))).flatten();
+            let below = below.or_else(|| {
+                // The top-level domain itself, for `*.tld` labels.
+                let tld = candidate.rsplit('.').next().unwrap_or_default();
+                (candidate.matches('.').count() == 1)
+                    .then(|| self.listings.get(&format!("*.{tld}")))
+                    .flatten()
+            });
+            for listing in exact.into_iter().chain(below) {
+                if best.is_none_or(|b| {
+                    (listing.severity, listing.listed_at) > (b.severity, b.listed_at)
+                }) {
+                    best = Some(listing);
+                }
+            }
+        }
+        best.cloned()
+    }
+
+    /// The flag lists on `name` or a parent.
+    fn flags_of_name<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'static str> + 'a {
+        suffixes(name).flat_map(|s| self.flag_values.get(s).into_iter().flatten().copied())
+    }
+
+    /// The flag lists on an address or a network holding it.
+    fn flags_of_address(&self, ip: IpAddr) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        let mut add = |key: &str| {
+            for list in self.flag_values.get(key).into_iter().flatten() {
+                if !out.contains(list) {
+                    out.push(list);
+                }
+            }
+        };
+        add(&ip.to_string());
+        for &length in &self.prefixes {
+            if let Some(network) = network_text(ip, length) {
+                add(&network);
+            }
+        }
+        out
+    }
+}
+
+/// The severity a label gives: the list's word, high for analysts'
+/// verdicts.
+fn severity(label: &SnapshotLabel<'_>) -> Severity {
+    if label.source == ANALYST_SOURCE {
+        return Severity::High;
+    }
+    match label.severity {
+        Some("high") => Severity::High,
+        Some("low") => Severity::Low,
+        _ => Severity::Medium,
+    }
+}
+
+/// `name`, then each parent with at least two labels: a label on a
+/// top-level domain names the TLD, not everything under it (a suffix
+/// label `*.tld` still matches below it).
+fn suffixes(name: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(name), |n| n.split_once('.').map(|(_, rest)| rest))
+        .filter(|s| s.contains('.'))
+}
+
+/// The network of `length` bits holding `ip`, as canonical text.
+fn network_text(ip: IpAddr, length: u8) -> Option<String> {
+    match ip {
+        IpAddr::V4(v4) if length <= 32 => {
+            let bits = u32::from(v4);
+            let mask = if length == 0 { 0 } else { u32::MAX << (32 - u32::from(length)) };
+            Some(format!("{}/{length}", std::net::Ipv4Addr::from(bits & mask)))
+        }
+        IpAddr::V6(v6) if length <= 128 => {
+            let bits = u128::from(v6);
+            let mask = if length == 0 { 0 } else { u128::MAX << (128 - u32::from(length)) };
+            Some(format!("{}/{length}", std::net::Ipv6Addr::from(bits & mask)))
+        }
+        _ => None,
+    }
+}
+
+/// The /24 (IPv4) or /48 (IPv6) holding `ip`.
+pub fn subnet_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(_) => network_text(ip, 24),
+        IpAddr::V6(_) => network_text(ip, 48),
+    }
+    .unwrap_or_default()
+}
+
+/// The AS of `ip` in the first table that has it.
+fn asn_of(tables: &[Vec<SnapshotAsnSegment>], ip: IpAddr) -> Option<u32> {
+    let key = ip_key(ip);
+    for table in tables {
+        let after = table.partition_point(|s| s.start <= key);
+        if let Some(segment) = after.checked_sub(1).and_then(|i| table.get(i))
+            && segment.end >= key
+        {
+            return segment.asn;
+        }
+    }
+    None
+}
+
+/// The registered domain of a name, as text.
+pub fn registered_domain(name: &str) -> Option<String> {
+    let name = DomainName::parse(name).ok()?;
+    psl::embedded().registered_domain(&name, Section::Icann).map(|d| d.as_str().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subnets_and_networks() {
+        assert_eq!(subnet_of("192.0.2.77".parse().unwrap()), "192.0.2.0/24");
+        assert_eq!(subnet_of("2001:db8:1:2::5".parse().unwrap()), "2001:db8:1::/48");
+        assert_eq!(network_text("10.1.2.3".parse().unwrap(), 8).unwrap(), "10.0.0.0/8");
+    }
+
+    #[test]
+    fn suffix_walk_stops_before_the_root() {
+        let all: Vec<&str> = suffixes("a.b.example").collect();
+        assert_eq!(all, ["a.b.example", "b.example"]);
+    }
+}

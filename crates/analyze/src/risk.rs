@@ -1,0 +1,208 @@
+//! Domain risk: the greatest of its components, each with evidence.
+//!
+//! Components (0–100 each; absent when there is no evidence either
+//! way):
+//!
+//! - `ns_domain`: the worst reputation among its name-server domains
+//!   and NS hosts;
+//! - `asn`, `subnet`: the worst among its addresses' AS numbers and
+//!   /24 (IPv4) or /48 (IPv6) subnets;
+//! - `registrar`, `registrant`: the reputations of its registrar and
+//!   of its registrant's postal address;
+//! - `listing`: its own block-list entry (100 high, 90 medium, 70 low);
+//! - `newness`: registered within 7 days (40) or 30 days (30);
+//! - `impersonation`: it impersonates a brand (60);
+//! - `dga`: [`crate::dga::dga_score`] of its name.
+//!
+//! A domain on an allow list (or with an analyst's benign verdict) has
+//! risk 0 and says `allowed`; parked, sinkholed and expired domains say
+//! so in `state` (a sinkholed domain's risk is capped at 20: defenders
+//! hold it).
+
+use serde::Serialize;
+
+use crate::dga::dga_score;
+use crate::facts::{DomainFacts, EntityKind, Facts, Severity};
+use crate::reputation::{Reputations, round};
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// A domain's risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    /// 0 to 100: the greatest component.
+    pub risk: f64,
+    /// The component that decided it (`allowed` for an allowed domain,
+    /// `none` without evidence).
+    pub top: &'static str,
+    /// `parked`, `sinkholed`, `expired` or `allowed`, when it is.
+    pub state: Option<&'static str>,
+    /// Each component, in [`nshunt_store::COMPONENTS`] order.
+    pub components: [Option<f64>; 9],
+}
+
+/// The component names, in order.
+pub const COMPONENTS: [&str; 9] = nshunt_store::COMPONENTS;
+
+/// Scores one domain.
+pub fn risk(domain: &DomainFacts, facts: &Facts, reputations: &Reputations) -> Risk {
+    let worst = |kinds: &[EntityKind]| {
+        kinds
+            .iter()
+            .flat_map(|&kind| domain.entities_of(kind).map(move |id| (kind, id)))
+            .filter_map(|(kind, id)| reputations.get(kind, id).map(|r| r.score))
+            .reduce(f64::max)
+    };
+
+    let mut components = [None; 9];
+    components[0] = worst(&[EntityKind::NsDomain, EntityKind::NsHost]);
+    components[1] = worst(&[EntityKind::Asn]);
+    components[2] = worst(&[EntityKind::Subnet]);
+    components[3] = worst(&[EntityKind::Registrar]);
+    components[4] = worst(&[EntityKind::Registrant]);
+    components[5] = domain.listing.as_ref().map(|l| match l.severity {
+        Severity::High => 100.0,
+        Severity::Medium => 90.0,
+        Severity::Low => 70.0,
+    });
+    components[6] = newness(domain, facts.as_of);
+    components[7] = domain.brand.as_ref().map(|_| 60.0);
+    let dga = dga_score(first_label(&domain.name));
+    components[8] = (dga > 0.0).then_some(dga);
+
+    let state = state(domain, facts.as_of);
+    decide(components, state, domain)
+}
+
+/// The greatest component, and what the state does to it.
+fn decide(components: [Option<f64>; 9], state: Option<&'static str>, domain: &DomainFacts) -> Risk {
+    let analyst_malicious = domain.listing.as_ref().is_some_and(|l| l.source == "analyst");
+    if state == Some("allowed") && !analyst_malicious {
+        return Risk { risk: 0.0, top: "allowed", state, components };
+    }
+
+    let (mut top, mut best) = ("none", 0.0);
+    for (name, value) in COMPONENTS.iter().zip(components) {
+        if let Some(value) = value
+            && value > best
+        {
+            (top, best) = (name, value);
+        }
+    }
+    if state == Some("sinkholed") {
+        best = best.min(20.0);
+    }
+    Risk { risk: round(best), top, state, components }
+}
+
+/// Registered recently (by the registration's creation date).
+fn newness(domain: &DomainFacts, as_of: i64) -> Option<f64> {
+    let age = as_of - domain.created?;
+    if age < 0 {
+        None
+    } else if age <= 7 * DAY {
+        Some(40.0)
+    } else if age <= 30 * DAY {
+        Some(30.0)
+    } else {
+        None
+    }
+}
+
+/// What the domain is, when the lists or its registration say.
+fn state(domain: &DomainFacts, as_of: i64) -> Option<&'static str> {
+    let flags = domain.flags;
+    if flags.allowed || flags.popular {
+        Some("allowed")
+    } else if flags.sinkhole {
+        Some("sinkholed")
+    } else if flags.parking {
+        Some("parked")
+    } else if domain.expires.is_some_and(|e| e < as_of) {
+        Some("expired")
+    } else {
+        None
+    }
+}
+
+/// The label left of the public suffix (the whole name's first label
+/// for a registered domain).
+fn first_label(name: &str) -> &str {
+    name.split('.').next().unwrap_or_default()
+}
+
+/// Every domain's risk, in `facts.domains` order.
+pub fn risks(facts: &Facts, reputations: &Reputations) -> Vec<Risk> {
+    facts.domains.iter().map(|d| risk(d, facts, reputations)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Flags, Listing};
+    use crate::profile::Profiles;
+    use crate::reputation::Settings;
+
+    fn world() -> Facts {
+        let mut facts = Facts::new(100 * DAY);
+        let bad_ns = facts.entities.intern(EntityKind::NsDomain, "bad-ns.example");
+        let big_ns = facts.entities.intern(EntityKind::NsDomain, "big-host.example");
+        for i in 0..50 {
+            let listing = (i < 30).then(|| Listing {
+                severity: Severity::High,
+                category: "phishing".into(),
+                source: "feed".into(),
+                listed_at: 90 * DAY,
+            });
+            facts.domains.push(DomainFacts {
+                name: format!("crime{i}.example"),
+                entities: vec![(EntityKind::NsDomain, bad_ns)],
+                listing,
+                ..DomainFacts::default()
+            });
+        }
+        for i in 0..5000 {
+            facts.domains.push(DomainFacts {
+                name: format!("shop{i}.example"),
+                entities: vec![(EntityKind::NsDomain, big_ns)],
+                ..DomainFacts::default()
+            });
+        }
+        facts
+    }
+
+    fn scored(facts: &Facts) -> Vec<Risk> {
+        let profiles = Profiles::build(facts);
+        let reputations = Reputations::build(facts, &profiles, &Settings::default());
+        risks(facts, &reputations)
+    }
+
+    #[test]
+    fn unlisted_domains_on_a_bad_name_server_are_risky_and_benign_ones_not() {
+        let facts = world();
+        let risks = scored(&facts);
+        let unlisted_crime = &risks[40];
+        assert!(unlisted_crime.risk >= 50.0, "{unlisted_crime:?}");
+        assert_eq!(unlisted_crime.top, "ns_domain");
+        assert!(risks[100].risk < 10.0, "{:?}", risks[100]);
+        assert_eq!(risks[0].top, "listing");
+    }
+
+    #[test]
+    fn allowed_domains_score_zero_and_states_are_told() {
+        let mut facts = world();
+        facts.domains[40].flags = Flags { allowed: true, ..Flags::default() };
+        facts.domains[41].flags = Flags { parking: true, ..Flags::default() };
+        facts.domains[42].flags = Flags { sinkhole: true, ..Flags::default() };
+        facts.domains[43].expires = Some(DAY);
+        let risks = scored(&facts);
+        assert_eq!(
+            (risks[40].risk, risks[40].top, risks[40].state),
+            (0.0, "allowed", Some("allowed"))
+        );
+        assert_eq!(risks[41].state, Some("parked"));
+        assert!(risks[42].risk <= 20.0 && risks[42].state == Some("sinkholed"));
+        assert_eq!(risks[43].state, Some("expired"));
+    }
+}
