@@ -344,7 +344,7 @@ mod tests {
         let street = r#"["1 Main  Street", "Suite 5"]"#;
         let parts = [Some(street), Some("Reykjavik"), None, Some("101"), Some("IS")];
         assert!(address_line(&parts, &mut out));
-        assert_eq!(out, "1 main street,suite 5,reykjavik,101,is");
+        assert_eq!(out, "1 main street, suite 5, reykjavik, 101, is");
 
         assert!(!address_line(&[None, None, None, None, None], &mut out));
         assert!(!address_line(&[Some("[]"), Some(" "), None, None, None], &mut out));
