@@ -22,4 +22,4 @@ pub use load::{ANALYST_SOURCE, load};
 pub use profile::{Profile, Profiles};
 pub use reputation::{Reputation, Reputations, Settings};
 pub use risk::Risk;
-pub use score::{Scored, run, score_facts};
+pub use score::{Scored, run, score_facts, score_names};

@@ -38,11 +38,20 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Reads everything scoring needs from `store`, as of `as_of`.
 pub fn load(store: &SqliteStore, as_of: i64) -> Result<Facts, StoreError> {
+    load_with(store, as_of, &[])
+}
+
+/// Like [`load`], with `extra` registered domains added when the store
+/// does not know them (scored from their names and the lists alone).
+pub fn load_with(store: &SqliteStore, as_of: i64, extra: &[String]) -> Result<Facts, StoreError> {
     let mut builder = Builder::new(as_of, store.snapshot_asn_tables(as_of)?);
 
     let records = store.for_each_snapshot_record(as_of, CHURN_WINDOW, |r| builder.record(r))?;
     builder.finish_churn();
     let registrations = store.for_each_snapshot_registration(as_of, |r| builder.registration(r))?;
+    for name in extra {
+        builder.domain(name);
+    }
     let mut lists = Lists::default();
     let labels = store.for_each_snapshot_label(as_of, |l| lists.add(l))?;
     builder.apply(&lists);

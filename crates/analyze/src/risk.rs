@@ -9,7 +9,10 @@
 //!   /24 (IPv4) or /48 (IPv6) subnets;
 //! - `registrar`, `registrant`: the reputations of its registrar and
 //!   of its registrant's postal address;
-//! - `listing`: its own block-list entry (100 high, 90 medium, 70 low);
+//! - `listing`: its own block-list entry (100 high, 90 medium, 45 low:
+//!   low-severity lists such as maltrail's `suspicious` folder name
+//!   free hosting, dynamic DNS and proxies, which are context, not
+//!   verdicts, so they do not flag a domain alone);
 //! - `newness`: registered within 7 days (40) or 30 days (30);
 //! - `impersonation`: it impersonates a brand (60);
 //! - `dga`: [`crate::dga::dga_score`] of its name.
@@ -64,7 +67,7 @@ pub fn risk(domain: &DomainFacts, facts: &Facts, reputations: &Reputations) -> R
     components[5] = domain.listing.as_ref().map(|l| match l.severity {
         Severity::High => 100.0,
         Severity::Medium => 90.0,
-        Severity::Low => 70.0,
+        Severity::Low => 45.0,
     });
     components[6] = newness(domain, facts.as_of);
     components[7] = domain.brand.as_ref().map(|_| 60.0);

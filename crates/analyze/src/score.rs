@@ -41,6 +41,19 @@ pub fn score_facts(facts: Facts, settings: &Settings) -> Scored {
     Scored { facts, profiles, reputations, risks }
 }
 
+/// Loads the store as of `as_of` with `extra` domains added, and
+/// scores it, writing nothing: for scoring names the store does not
+/// hold.
+pub fn score_names(
+    store: &SqliteStore,
+    as_of: i64,
+    extra: &[String],
+    settings: &Settings,
+) -> Result<Scored, StoreError> {
+    let facts = crate::load::load_with(store, as_of, extra)?;
+    Ok(score_facts(facts, settings))
+}
+
 /// Loads the store as of `as_of`, scores it and writes the scores.
 pub fn run(
     store: &mut SqliteStore,

@@ -56,6 +56,11 @@ pub struct Global {
     /// More on stderr (-v: debug, -vv: trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Do not rebuild reputation and risk scores after an ingest (run
+    /// `nshunt score` later).
+    #[arg(long, global = true, env = "NSHUNT_NO_SCORE")]
+    pub no_score: bool,
 }
 
 /// How progress is shown.
@@ -112,6 +117,25 @@ pub enum Command {
     /// domain` and `nshunt ip` show them): its addresses and the names
     /// they host.
     Ptr(PtrArgs),
+
+    /// Rebuild reputation scores (name-server domains, NS hosts, AS
+    /// numbers, subnets, registrars, registrant addresses) and every
+    /// domain's risk as of the moment; every ingest does it too.
+    Score(ScoreArgs),
+
+    /// One entity's reputation score with its explanation and, with
+    /// --history, every scored day.
+    Reputation(ReputationArgs),
+
+    /// The risk of domains, held in the store or not (names only known
+    /// from a list are scored from their names and the labels), with
+    /// each component; nothing is written.
+    Risk(RiskArgs),
+
+    /// Record an analyst's verdict on a domain (a label of the source
+    /// `analyst` that scores and views use); a new verdict replaces the
+    /// opposite one.
+    Verdict(VerdictArgs),
 
     /// Write what the store holds in others' formats.
     #[command(subcommand)]
@@ -326,6 +350,10 @@ pub struct AsnArgs {
     /// Hosted names to list (1 to 100000).
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
+
+    /// Show the reputation's score for every scored day.
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +375,11 @@ pub struct SubnetArgs {
     /// Hosted names to list (1 to 100000).
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
+
+    /// Show the reputation's score for every scored day (for a /24 or
+    /// /48, the subnets scores are kept for).
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -406,6 +439,73 @@ pub struct NameserverArgs {
     /// Page of domains to show, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
+
+    /// Show the reputation's score for every scored day.
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The risk at or above which a domain counts as flagged (0 to 100).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+
+    /// Riskiest domains to list.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub top: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    /// Domains (any name: its registered domain is scored).
+    pub domains: Vec<String>,
+
+    /// A file of names, one a line (`#` comments; .gz and .xz read).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// The risk at or above which a name counts as flagged (0 to 100).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+
+    /// Stop (exit 2) when a name cannot be scored, instead of skipping
+    /// it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReputationArgs {
+    /// ns_domain, ns_host, asn, subnet, registrar or registrant.
+    pub kind: String,
+
+    /// The entity: a name, `AS64500`, `192.0.2.0/24`, a registrar's
+    /// name, or a registrant's address as one line.
+    pub entity: String,
+
+    /// Every scored day, oldest first.
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("verdict").required(true).args(["benign", "malicious"])))]
+pub struct VerdictArgs {
+    /// The domain.
+    pub domain: String,
+
+    /// The domain is benign: scored 0 and said to be allowed.
+    #[arg(long)]
+    pub benign: bool,
+
+    /// The domain is malicious: listed with high severity.
+    #[arg(long)]
+    pub malicious: bool,
+
+    /// Why, for the record (shown with the label).
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

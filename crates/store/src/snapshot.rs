@@ -113,13 +113,20 @@ SELECT name, rrtype, rdata, ttl, first_seen, last_seen, source, zone, delegation
 FROM observations
 WHERE rrtype IN (1, 2, 5, 15, 28) AND first_seen <= :as_of AND last_seen >= :since";
 
-/// Labels known at the moment (first seen by then: a score as of a
-/// moment must not use what was only listed later).
+/// Labels known at the moment: first seen by then (a score as of a
+/// moment must not use what was listed later), or from a source with no
+/// load that old at all. Lists are usually loaded long after the
+/// traffic they explain, so, as in the views, a source loaded only
+/// later still answers; load a source's history in order for strict
+/// cut-offs.
 const LABELS_SQL: &str = "
+WITH early AS (
+    SELECT DISTINCT source FROM batches WHERE kind = 'labels' AND observed_at <= :as_of
+)
 SELECT l.value, g.kind, g.source, g.list, g.category, n.severity, l.first_seen
 FROM labels AS l CROSS JOIN label_groups AS g ON g.id = l.group_id
 CROSS JOIN label_notes AS n ON n.id = l.note
-WHERE l.first_seen <= :as_of";
+WHERE l.first_seen <= :as_of OR g.source NOT IN (SELECT source FROM early)";
 
 /// Each domain's registration: the newest observed at or before the
 /// moment, else the oldest (registration data is often loaded after
@@ -168,7 +175,7 @@ impl SqliteStore {
         Ok(count)
     }
 
-    /// Streams the labels first seen at or before `as_of`.
+    /// Streams the labels known at `as_of` (see [`LABELS_SQL`]).
     pub fn for_each_snapshot_label(
         &self,
         as_of: i64,

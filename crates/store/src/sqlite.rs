@@ -130,6 +130,14 @@ impl SqliteStore {
         self.conn.query_row(sql, [], |row| row.get(0)).map_err(self.sql("find the newest batch"))
     }
 
+    /// The id of the newest batch in the ledger; `None` when empty.
+    /// Tells whether a command added a batch.
+    pub fn newest_batch_id(&self) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(id) FROM batches", [], |row| row.get(0))
+            .map_err(self.sql("find the newest batch"))
+    }
+
     /// Connection settings. Page size and WAL mode are properties of the
     /// file, set by the first writer; the others apply to this
     /// connection.

@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use nshunt_model::DomainName;
 use nshunt_store::{DomainView, RecordView, SIGHTING_WINDOW_SECS, SqliteStore};
 
+use super::score::DomainRisk;
 use super::{Context, cli_name, finish, network};
 use crate::args::DomainArgs;
 use crate::output::{self, Format, Table, thousands};
@@ -20,10 +21,24 @@ pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
         bail!("{}", not_found(&store, &name, as_of)?);
     };
 
+    let risk = DomainRisk::of(&store, &view, as_of)?;
+
     let mut out = ctx.stdout();
     match ctx.global.format {
-        Format::Text => write_text(&mut out, &name, &view)?,
-        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+        Format::Text => {
+            write_text(&mut out, &name, &view)?;
+            match &risk {
+                Some(risk) => risk.write_text(&mut out)?,
+                None => writeln!(out, "risk          not scored yet: run `nshunt score`")?,
+            }
+        }
+        format => {
+            let mut json = output::to_json(&view)?;
+            if let serde_json::Value::Object(map) = &mut json {
+                map.insert("risk".to_owned(), output::to_json(&risk)?);
+            }
+            output::write_json(&mut out, &json, format)?;
+        }
     }
     finish(out)
 }

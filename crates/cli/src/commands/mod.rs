@@ -15,6 +15,7 @@ mod nameserver;
 mod network;
 mod outcome;
 mod query_list;
+pub(crate) mod score;
 mod store_info;
 mod zone_stats;
 
@@ -36,28 +37,43 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(text) = &ctx.global.as_of {
         parse_moment(text)?;
     }
-    match cli.command {
-        Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(&ctx, &args),
-        Command::Collect(args) => collect::run(&ctx, &args),
-        Command::QueryList(args) => query_list::run(&ctx, &args),
-        Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(&ctx, &args),
-        Command::Ingest(IngestCommand::Pdns(args)) => ingest_pdns::run(&ctx, &args),
-        Command::Ingest(IngestCommand::Asn(args)) => ingest_asn::run(&ctx, &args),
-        Command::Ingest(IngestCommand::Labels(args)) => ingest_labels::run(&ctx, &args),
+    let ingests = matches!(cli.command, Command::Ingest(_) | Command::Collect(_));
+    let before = if ingests { score::newest_batch_before(&ctx) } else { None };
+    let result = dispatch(&ctx, cli.command);
+    if ingests && result.is_ok() {
+        score::rescore_after_ingest(&ctx, before);
+    }
+    result
+}
+
+/// Runs one command.
+fn dispatch(ctx: &Context, command: Command) -> Result<()> {
+    match command {
+        Command::Zone(ZoneCommand::Stats(args)) => zone_stats::run(ctx, &args),
+        Command::Collect(args) => collect::run(ctx, &args),
+        Command::QueryList(args) => query_list::run(ctx, &args),
+        Command::Ingest(IngestCommand::Zone(args)) => ingest_zone::run(ctx, &args),
+        Command::Ingest(IngestCommand::Pdns(args)) => ingest_pdns::run(ctx, &args),
+        Command::Ingest(IngestCommand::Asn(args)) => ingest_asn::run(ctx, &args),
+        Command::Ingest(IngestCommand::Labels(args)) => ingest_labels::run(ctx, &args),
         Command::Ingest(IngestCommand::Whois(args)) => {
-            ingest_registration::run(&ctx, &args, ingest_registration::Kind::Whois)
+            ingest_registration::run(ctx, &args, ingest_registration::Kind::Whois)
         }
         Command::Ingest(IngestCommand::Rdap(args)) => {
-            ingest_registration::run(&ctx, &args, ingest_registration::Kind::Rdap)
+            ingest_registration::run(ctx, &args, ingest_registration::Kind::Rdap)
         }
-        Command::Asn(args) => network::run_asn(&ctx, &args),
-        Command::Ip(args) => network::run_ip(&ctx, &args),
-        Command::Subnet(args) => network::run_subnet(&ctx, &args),
-        Command::Ptr(args) => network::run_ptr(&ctx, &args),
-        Command::Export(ExportCommand::Cof(args)) => export_cof::run(&ctx, &args),
-        Command::Nameserver(args) => nameserver::run(&ctx, &args),
-        Command::Domain(args) => domain::run(&ctx, &args),
-        Command::Store(StoreCommand::Info) => store_info::run(&ctx),
+        Command::Asn(args) => network::run_asn(ctx, &args),
+        Command::Ip(args) => network::run_ip(ctx, &args),
+        Command::Subnet(args) => network::run_subnet(ctx, &args),
+        Command::Ptr(args) => network::run_ptr(ctx, &args),
+        Command::Export(ExportCommand::Cof(args)) => export_cof::run(ctx, &args),
+        Command::Nameserver(args) => nameserver::run(ctx, &args),
+        Command::Domain(args) => domain::run(ctx, &args),
+        Command::Store(StoreCommand::Info) => store_info::run(ctx),
+        Command::Score(args) => score::run(ctx, &args),
+        Command::Reputation(args) => score::run_reputation(ctx, &args),
+        Command::Verdict(args) => score::run_verdict(ctx, &args),
+        Command::Risk(args) => score::run_risk(ctx, &args),
     }
 }
 

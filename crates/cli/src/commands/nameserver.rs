@@ -7,10 +7,12 @@ use nshunt_model::Section;
 use nshunt_store::NameserverProfile;
 
 use super::ingest_zone::ns_domain_of;
+use super::score::{reputation_of, with_reputation, write_reputation_text};
 use super::{Context, cli_name, finish};
 use crate::args::NameserverArgs;
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
+use nshunt_analyze::EntityKind;
 
 pub fn run(ctx: &Context, args: &NameserverArgs) -> Result<()> {
     if args.name.parse::<std::net::IpAddr>().is_ok() {
@@ -32,10 +34,19 @@ pub fn run(ctx: &Context, args: &NameserverArgs) -> Result<()> {
         crate::diag!("note: {host} is not among the NS hosts of {ns_domain} as of that moment");
     }
 
+    let reputation = reputation_of(&store, EntityKind::NsDomain, &ns_domain, as_of, args.history)?;
+
     let mut out = ctx.stdout();
     match ctx.global.format {
-        Format::Text => write_text(&mut out, &profile)?,
-        format => output::write_json(&mut out, &output::to_json(&profile)?, format)?,
+        Format::Text => {
+            write_text(&mut out, &profile)?;
+            writeln!(out)?;
+            write_reputation_text(&mut out, &reputation)?;
+        }
+        format => {
+            let json = with_reputation(output::to_json(&profile)?, &reputation)?;
+            output::write_json(&mut out, &json, format)?;
+        }
     }
     finish(out)
 }

@@ -9,10 +9,12 @@ use nshunt_store::{AsnHitView, HostedName, LabelView, PtrView};
 
 use nshunt_model::ptr::ptr_pattern;
 
+use super::score::{reputation_of, with_reputation, write_reputation_text};
 use super::{Context, cli_name, finish};
 use crate::args::{AsnArgs, IpArgs, PtrArgs, SubnetArgs};
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
+use nshunt_analyze::EntityKind;
 
 pub fn run_asn(ctx: &Context, args: &AsnArgs) -> Result<()> {
     let asn = parse_asn(&args.asn)?;
@@ -21,6 +23,8 @@ pub fn run_asn(ctx: &Context, args: &AsnArgs) -> Result<()> {
     let view = store.asn_view(asn, as_of, args.limit)?.ok_or_else(|| {
         anyhow!("AS{asn} is in no ASN table of the store: ingest one (nshunt ingest asn FILE)")
     })?;
+    let reputation =
+        reputation_of(&store, EntityKind::Asn, &format!("AS{asn}"), as_of, args.history)?;
 
     let mut out = ctx.stdout();
     match ctx.global.format {
@@ -32,9 +36,13 @@ pub fn run_asn(ctx: &Context, args: &AsnArgs) -> Result<()> {
             writeln!(out, "addresses   {} hosting names", thousands(view.address_count))?;
             writeln!(out, "names       {}", thousands(view.name_count))?;
             write_labels(&mut out, &view.labels)?;
+            write_reputation_text(&mut out, &reputation)?;
             write_hosted(&mut out, &view.hosted, view.name_count)?;
         }
-        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+        format => {
+            let json = with_reputation(output::to_json(&view)?, &reputation)?;
+            output::write_json(&mut out, &json, format)?;
+        }
     }
     finish(out)
 }
@@ -74,6 +82,14 @@ pub fn run_subnet(ctx: &Context, args: &SubnetArgs) -> Result<()> {
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;
     let view = store.subnet_view(ip, len, as_of, args.limit)?;
+    // Scores are kept for /24 (IPv4) and /48 (IPv6) subnets.
+    let scored = matches!((ip, len), (std::net::IpAddr::V4(_), 24) | (std::net::IpAddr::V6(_), 48));
+    let reputation = if scored {
+        let key = nshunt_analyze::load::subnet_of(ip);
+        Some(reputation_of(&store, EntityKind::Subnet, &key, as_of, args.history)?)
+    } else {
+        None
+    };
 
     let mut out = ctx.stdout();
     match ctx.global.format {
@@ -82,9 +98,19 @@ pub fn run_subnet(ctx: &Context, args: &SubnetArgs) -> Result<()> {
             write_asn(&mut out, view.asn.as_ref())?;
             writeln!(out, "addresses   {} hosting names", thousands(view.address_count))?;
             writeln!(out, "names       {}", thousands(view.name_count))?;
+            if let Some(reputation) = &reputation {
+                write_reputation_text(&mut out, reputation)?;
+            }
             write_hosted(&mut out, &view.hosted, view.name_count)?;
         }
-        format => output::write_json(&mut out, &output::to_json(&view)?, format)?,
+        format => {
+            let json = output::to_json(&view)?;
+            let json = match &reputation {
+                Some(reputation) => with_reputation(json, reputation)?,
+                None => json,
+            };
+            output::write_json(&mut out, &json, format)?;
+        }
     }
     finish(out)
 }

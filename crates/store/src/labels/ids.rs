@@ -94,6 +94,11 @@ impl<'a> LabelIds<'a> {
         })
     }
 
+    /// The batch's source name.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// The group id and note id of `label`, looked up (or added) when
     /// the list says something new.
     pub fn of(&mut self, label: &NewLabel<'_>) -> rusqlite::Result<(i64, i64)> {

@@ -5,9 +5,9 @@ use tracing::debug;
 
 use crate::batch::{BatchInfo, BatchMeta, BatchSummary};
 use crate::error::StoreError;
-use crate::labels::NewLabel;
 use crate::labels::ids::LabelIds;
 use crate::labels::pending::{PendingLabels, PendingRow};
+use crate::labels::{LabelKind, NewLabel};
 use crate::sqlite::SqliteStore;
 use crate::writer::rollback;
 
@@ -141,6 +141,21 @@ impl<'a> LabelWriter<'a> {
             self.flush()?;
         }
         Ok(())
+    }
+
+    /// Removes this batch's source's labels of `value` with kind `kind`
+    /// on list `list`, inside the batch's transaction: an analyst's
+    /// verdict replaces the opposite one. Returns how many rows went.
+    pub fn remove(&mut self, value: &str, kind: LabelKind, list: &str) -> Result<u64, StoreError> {
+        let sql = "DELETE FROM labels WHERE value = ?1 AND group_id IN
+                   (SELECT id FROM label_groups WHERE kind = ?2 AND source = ?3 AND list = ?4)";
+        let source = self.ids.source();
+        let removed = self
+            .store
+            .conn
+            .execute(sql, rusqlite::params![value, kind.as_str(), source, list])
+            .map_err(self.store.sql("remove a label"))?;
+        Ok(removed as u64)
     }
 
     /// Writes the rest, records the summary in the ledger and commits.

@@ -1,0 +1,627 @@
+//! `nshunt score`, `nshunt reputation` and `nshunt verdict`: reputation
+//! and risk, and the analyst's own word on a domain.
+//!
+//! Scores are derived data: `score` rebuilds them from the store as of
+//! the moment (and every ingest does it again afterwards, unless
+//! `--no-score`); `reputation` reads one entity's score, with its daily
+//! history; `verdict` stores an analyst's benign or malicious verdict as
+//! a label of the source `analyst`, which scoring and the views use.
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use nshunt_analyze::{ANALYST_SOURCE, EntityKind, Settings};
+use nshunt_store::{
+    BatchMeta, BatchSummary, DomainScoreRow, DomainView, LabelKind, LabelStart, NewLabel,
+    ReputationRow, SOURCE_LABELS, SqliteStore,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{Context, cli_name, finish};
+use crate::args::{ReputationArgs, ScoreArgs, VerdictArgs};
+use crate::output::{self, Format, Table, thousands};
+use crate::time::format_moment;
+
+/// Domains listed in the summary of a run.
+const TOP: usize = 20;
+
+/// What a scoring run did (stable JSON).
+#[derive(Debug, Serialize)]
+struct ScoreOutcome {
+    store: String,
+    as_of: i64,
+    domains: u64,
+    entities: u64,
+    threshold: f64,
+    flagged: u64,
+    base_rate: f64,
+    seconds: f64,
+    /// The riskiest domains, riskiest first.
+    top: Vec<TopDomain>,
+}
+
+#[derive(Debug, Serialize)]
+struct TopDomain {
+    domain: String,
+    risk: f64,
+    top: &'static str,
+    state: Option<&'static str>,
+}
+
+pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let settings = settings(args.threshold)?;
+    let (scored, run) = nshunt_analyze::run(&mut store, as_of, &settings)?;
+
+    let mut order: Vec<usize> = (0..scored.risks.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&scored.risks[a], &scored.risks[b]);
+        rb.risk
+            .total_cmp(&ra.risk)
+            .then_with(|| scored.facts.domains[a].name.cmp(&scored.facts.domains[b].name))
+    });
+    let top = order
+        .into_iter()
+        .take(args.top.unwrap_or(TOP as u32) as usize)
+        .map(|i| TopDomain {
+            domain: scored.facts.domains[i].name.clone(),
+            risk: scored.risks[i].risk,
+            top: scored.risks[i].top,
+            state: scored.risks[i].state,
+        })
+        .collect();
+    let outcome = ScoreOutcome {
+        store: store.path().display().to_string(),
+        as_of,
+        domains: run.domains,
+        entities: run.entities,
+        threshold: settings.threshold,
+        flagged: scored.flagged(&settings) as u64,
+        base_rate: scored.reputations.base_rate,
+        seconds: run.seconds,
+        top,
+    };
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => write_score_text(&mut out, &outcome)?,
+        format => output::write_json(&mut out, &output::to_json(&outcome)?, format)?,
+    }
+    finish(out)
+}
+
+/// The default settings with `--threshold`.
+fn settings(threshold: Option<f64>) -> Result<Settings> {
+    let mut settings = Settings::default();
+    if let Some(t) = threshold {
+        if !(0.0..=100.0).contains(&t) {
+            bail!("--threshold {t}: give a number from 0 to 100");
+        }
+        settings.threshold = t;
+    }
+    Ok(settings)
+}
+
+fn write_score_text(out: &mut impl Write, o: &ScoreOutcome) -> Result<()> {
+    writeln!(out, "scored as of  {}", format_moment(o.as_of))?;
+    writeln!(out, "domains       {}", thousands(o.domains))?;
+    writeln!(out, "entities      {}", thousands(o.entities))?;
+    writeln!(out, "flagged       {} at risk >= {}", thousands(o.flagged), o.threshold)?;
+    writeln!(
+        out,
+        "base rate     {:.4} (listed share the scores are smoothed toward)",
+        o.base_rate
+    )?;
+    writeln!(out, "seconds       {:.2}", o.seconds)?;
+    if o.top.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nriskiest domains")?;
+    let mut table = Table::new(&["domain", "risk", "because", "state"]).right_align(&[1]);
+    for d in &o.top {
+        let state = d.state.unwrap_or("-").to_owned();
+        table.row(vec![d.domain.clone(), format!("{:.1}", d.risk), d.top.to_owned(), state]);
+    }
+    table.write(out, "  ")?;
+    Ok(())
+}
+
+/// Rescores after an ingest that added a batch, as every ingest
+/// promises. A failure here does not undo the ingest: it is reported
+/// and `nshunt score` can be run again.
+pub fn rescore_after_ingest(ctx: &Context, newest_before: Option<i64>) {
+    if ctx.global.no_score {
+        return;
+    }
+    let outcome = (|| -> Result<Option<(u64, f64)>> {
+        let mut store = ctx.open_store()?;
+        if store.newest_batch_id()? == newest_before {
+            return Ok(None);
+        }
+        let Some(as_of) = store.default_as_of()? else { return Ok(None) };
+        let as_of = match &ctx.global.as_of {
+            Some(text) => crate::time::parse_moment(text)?,
+            None => as_of,
+        };
+        let started = Instant::now();
+        let (_, run) = nshunt_analyze::run(&mut store, as_of, &Settings::default())?;
+        Ok(Some((run.domains, started.elapsed().as_secs_f64())))
+    })();
+    match outcome {
+        Ok(Some((domains, seconds))) if !ctx.global.quiet => {
+            crate::diag!("scores rebuilt: {} domains in {seconds:.2}s", thousands(domains));
+        }
+        Ok(_) => {}
+        Err(error) => crate::diag!(
+            "warning: the ingest is stored, but rebuilding the scores failed: {error:#}\n\
+             run `nshunt score` to try again"
+        ),
+    }
+}
+
+/// The newest batch id before an ingest, for [`rescore_after_ingest`];
+/// `None` when there is no store yet.
+pub fn newest_batch_before(ctx: &Context) -> Option<i64> {
+    let path = ctx.store_path().ok()?;
+    if !path.is_file() {
+        return None;
+    }
+    SqliteStore::open_read_only(&path).ok()?.newest_batch_id().ok().flatten()
+}
+
+/// One entity's reputation, with its history when asked: the JSON
+/// object views embed as `reputation`.
+#[derive(Debug, Serialize)]
+pub struct ReputationOutput {
+    kind: String,
+    entity: String,
+    /// The score as of the moment; `null` before any scoring run.
+    current: Option<ReputationRow>,
+    /// Every scored day, oldest first (only with `--history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<Vec<HistoryPoint>>,
+}
+
+/// One day of an entity's history.
+#[derive(Debug, Serialize)]
+struct HistoryPoint {
+    day: i64,
+    score: f64,
+    domains: u64,
+    listed: u64,
+}
+
+/// Reads an entity's reputation (and history).
+pub fn reputation_of(
+    store: &SqliteStore,
+    kind: EntityKind,
+    entity: &str,
+    as_of: i64,
+    history: bool,
+) -> Result<ReputationOutput> {
+    let current = store.reputation_of(kind.as_str(), entity, as_of)?;
+    let history = if history {
+        let rows = store.reputation_history(kind.as_str(), entity)?;
+        Some(
+            rows.into_iter()
+                .map(|r| HistoryPoint {
+                    day: r.day,
+                    score: r.score,
+                    domains: r.domains,
+                    listed: r.explain["listed"].as_u64().unwrap_or(0),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(ReputationOutput {
+        kind: kind.as_str().to_owned(),
+        entity: entity.to_owned(),
+        current,
+        history,
+    })
+}
+
+/// Writes a reputation section for people.
+pub fn write_reputation_text(out: &mut impl Write, r: &ReputationOutput) -> Result<()> {
+    let Some(row) = &r.current else {
+        writeln!(out, "reputation    not scored yet: run `nshunt score`")?;
+        return Ok(());
+    };
+    let e = &row.explain;
+    writeln!(
+        out,
+        "reputation    {:.1} / 100 (scored {}): {} domains, {} active, {} listed \
+         ({} high, {} medium, {} low)",
+        row.score,
+        format_moment(row.day),
+        thousands(row.domains),
+        thousands(e["active"].as_u64().unwrap_or(0)),
+        thousands(e["listed"].as_u64().unwrap_or(0)),
+        e["listed_high"].as_u64().unwrap_or(0),
+        e["listed_medium"].as_u64().unwrap_or(0),
+        e["listed_low"].as_u64().unwrap_or(0),
+    )?;
+    writeln!(
+        out,
+        "  explain     smoothed listed share {} (prior {} of strength {}), listing score {}, \
+         profile score {}; avg TTL {}, low-TTL share {}, new share {}, churn {}{}",
+        e["smoothed_listed_share"],
+        e["base_rate"],
+        e["prior_strength"],
+        e["listing_score"],
+        e["profile_score"],
+        e["avg_ttl"],
+        e["low_ttl_share"],
+        e["new_share"],
+        e["churn"],
+        e["adjustment"].as_str().map(|a| format!("; {a}")).unwrap_or_default()
+    )?;
+    if let Some(history) = &r.history {
+        writeln!(out, "  history")?;
+        let mut table = Table::new(&["day", "score", "domains", "listed"]).right_align(&[1, 2, 3]);
+        for p in history {
+            table.row(vec![
+                format_moment(p.day),
+                format!("{:.1}", p.score),
+                thousands(p.domains),
+                thousands(p.listed),
+            ]);
+        }
+        table.write(out, "    ")?;
+    }
+    Ok(())
+}
+
+/// Adds `reputation` to a view's JSON object.
+pub fn with_reputation(mut view: Value, reputation: &ReputationOutput) -> Result<Value> {
+    if let Value::Object(map) = &mut view {
+        map.insert("reputation".to_owned(), output::to_json(reputation)?);
+    }
+    Ok(view)
+}
+
+/// `nshunt reputation KIND ENTITY`.
+pub fn run_reputation(ctx: &Context, args: &ReputationArgs) -> Result<()> {
+    let kind = EntityKind::parse(&args.kind).with_context(|| {
+        let kinds: Vec<&str> = EntityKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind {:?}: give one of {}", args.kind, kinds.join(", "))
+    })?;
+    let entity = entity_key(kind, &args.entity)?;
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let reputation = reputation_of(&store, kind, &entity, as_of, args.history)?;
+    if reputation.current.is_none() && store.last_scoring_run()?.is_some() {
+        bail!("no {} {entity:?} was scored: it carries no domain in the store", kind.as_str());
+    }
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            writeln!(out, "{:<13} {entity}", kind.as_str())?;
+            write_reputation_text(&mut out, &reputation)?;
+        }
+        format => output::write_json(&mut out, &output::to_json(&reputation)?, format)?,
+    }
+    finish(out)
+}
+
+/// The key an entity is stored under: names lower case, `AS` numbers,
+/// subnets with their host bits cleared.
+fn entity_key(kind: EntityKind, text: &str) -> Result<String> {
+    let text = text.trim();
+    match kind {
+        EntityKind::NsDomain | EntityKind::NsHost => Ok(cli_name(text)?.as_str().to_owned()),
+        EntityKind::Asn => {
+            let digits = text.trim_start_matches(['A', 'a']).trim_start_matches(['S', 's']);
+            let n: u32 = digits.parse().with_context(|| format!("bad AS number {text:?}"))?;
+            Ok(format!("AS{n}"))
+        }
+        EntityKind::Subnet => {
+            let (address, _) = text.split_once('/').unwrap_or((text, ""));
+            let ip: std::net::IpAddr = address
+                .parse()
+                .with_context(|| format!("bad subnet {text:?}: give 192.0.2.0/24"))?;
+            Ok(nshunt_analyze::load::subnet_of(ip))
+        }
+        EntityKind::Registrar => Ok(text.to_lowercase()),
+        EntityKind::Registrant => {
+            Ok(text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        }
+    }
+}
+
+/// A domain's risk and the evidence behind each component, for the
+/// domain view.
+#[derive(Debug, Serialize)]
+pub struct DomainRisk {
+    /// The stored risk; `null` before any scoring run.
+    #[serde(flatten)]
+    score: Option<DomainScoreRow>,
+    /// The reputations behind the infrastructure components.
+    evidence: Vec<ReputationRow>,
+}
+
+impl DomainRisk {
+    /// Reads the risk of a domain view's registered domain and the
+    /// reputations of the entities the view shows.
+    pub fn of(store: &SqliteStore, view: &DomainView, as_of: i64) -> Result<Option<DomainRisk>> {
+        let registered = nshunt_analyze::load::registered_domain(&view.domain)
+            .unwrap_or_else(|| view.domain.clone());
+        let Some(score) = store.domain_score(&registered)? else { return Ok(None) };
+
+        let mut keys: Vec<(EntityKind, String)> = Vec::new();
+        keys.extend(view.nsdomaininfo.iter().map(|n| (EntityKind::NsDomain, n.ns_domain.clone())));
+        keys.extend(
+            view.nameservers
+                .iter()
+                .map(|h| (EntityKind::NsHost, h.trim_end_matches('.').to_owned())),
+        );
+        for address in &view.addresses {
+            keys.extend(address.asn.as_ref().map(|a| (EntityKind::Asn, format!("AS{}", a.asn))));
+            keys.push((EntityKind::Subnet, address.subnet.clone()));
+        }
+        let registrar = view.registration.as_ref().and_then(|r| r.registrar.as_ref());
+        keys.extend(registrar.map(|r| (EntityKind::Registrar, r.to_lowercase())));
+        keys.sort();
+        keys.dedup();
+
+        let mut evidence = Vec::new();
+        for (kind, key) in keys {
+            evidence.extend(store.reputation_of(kind.as_str(), &key, as_of)?);
+        }
+        Ok(Some(DomainRisk { score: Some(score), evidence }))
+    }
+
+    /// Writes the risk section for people.
+    pub fn write_text(&self, out: &mut impl Write) -> Result<()> {
+        let Some(score) = &self.score else { return Ok(()) };
+        let state = score.state.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
+        writeln!(out, "risk          {:.1} / 100 (because of {}{state})", score.risk, score.top)?;
+        let parts: Vec<String> =
+            score.components.iter().map(|(name, value)| format!("{name} {value:.1}")).collect();
+        if !parts.is_empty() {
+            writeln!(out, "  components  {}", parts.join(", "))?;
+        }
+        for r in &self.evidence {
+            let listed = r.explain["listed"].as_u64().unwrap_or(0);
+            writeln!(
+                out,
+                "  {:<11} {} {:.1}: {} domains, {} listed",
+                r.kind,
+                r.entity,
+                r.score,
+                thousands(r.domains),
+                thousands(listed)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `nshunt verdict DOMAIN --benign|--malicious`.
+pub fn run_verdict(ctx: &Context, args: &VerdictArgs) -> Result<()> {
+    let name = cli_name(&args.domain)?;
+    let (list, verdict, opposite) =
+        if args.malicious { ("block", "malicious", "allow") } else { ("allow", "benign", "block") };
+    let before = newest_batch_before(ctx);
+
+    let mut store = ctx.open_store()?;
+    let at = match &ctx.global.as_of {
+        Some(text) => crate::time::parse_moment(text)?,
+        None => store.default_as_of()?.unwrap_or_else(|| chrono::Utc::now().timestamp()),
+    };
+    let now = chrono::Utc::now();
+    let note = args.note.as_deref().unwrap_or("");
+    let hash = blake3::hash(
+        format!(
+            "verdict\0{name}\0{verdict}\0{note}\0{at}\0{}",
+            now.timestamp_nanos_opt().unwrap_or(0)
+        )
+        .as_bytes(),
+    );
+    let meta = BatchMeta::input(SOURCE_LABELS, Some(ANALYST_SOURCE), "verdict", &hash.to_hex(), at);
+    let LabelStart::New(mut writer) = store.begin_labels(meta)? else {
+        bail!("this verdict is already stored");
+    };
+    let removed = writer.remove(name.as_str(), LabelKind::Domain, opposite)?;
+    let label = NewLabel {
+        value: name.as_str(),
+        kind: LabelKind::Domain,
+        list,
+        category: Some("verdict"),
+        severity: args.malicious.then_some("high"),
+        listed_on: None,
+        port: None,
+        references: (!note.is_empty()).then_some(note),
+        file: "verdict",
+        line: 1,
+    };
+    writer.add(&label)?;
+    let summary = BatchSummary { records: 1, skipped: 0, bytes: 0, observed_at: None };
+    let (batch, _) = writer.commit(summary)?;
+
+    let outcome = json!({
+        "domain": name.as_str(),
+        "verdict": verdict,
+        "note": args.note,
+        "source": ANALYST_SOURCE,
+        "batch_id": batch.id,
+        "at": at,
+        "replaced": removed > 0,
+    });
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            let replaced = if removed > 0 { " (replacing the opposite verdict)" } else { "" };
+            writeln!(
+                out,
+                "{name}: {verdict}{replaced}, stored as batch {} of source {ANALYST_SOURCE}",
+                batch.id
+            )?;
+        }
+        format => output::write_json(&mut out, &output::to_json(&outcome)?, format)?,
+    }
+    finish(out)?;
+    rescore_after_ingest(ctx, before);
+    Ok(())
+}
+
+/// One name's risk, for `nshunt risk`.
+#[derive(Debug, Serialize)]
+struct NameRisk {
+    /// The name as given.
+    name: String,
+    /// Its registered domain, which is what is scored.
+    domain: String,
+    risk: f64,
+    top: &'static str,
+    state: Option<&'static str>,
+    components: serde_json::Map<String, Value>,
+    /// Whether the store holds records of the domain (otherwise only
+    /// its name and the lists spoke).
+    in_store: bool,
+}
+
+/// What `nshunt risk` found (stable JSON).
+#[derive(Debug, Serialize)]
+struct RiskOutcome {
+    as_of: i64,
+    threshold: f64,
+    names: u64,
+    flagged: u64,
+    skipped: u64,
+    results: Vec<NameRisk>,
+}
+
+/// Warnings about bad names written before going quiet.
+const MAX_NAME_WARNINGS: u64 = 20;
+
+/// `nshunt risk NAME… | --file F`: the risk of names, held in the store
+/// or not, scored with everything the store knows; nothing is written.
+pub fn run_risk(ctx: &Context, args: &crate::args::RiskArgs) -> Result<()> {
+    let settings = settings(args.threshold)?;
+    let (names, skipped) = risk_names(ctx, args)?;
+    if names.is_empty() {
+        bail!("no name to score: give domains or --file");
+    }
+
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let mut extra: Vec<String> = names.iter().map(|(_, d)| d.clone()).collect();
+    extra.sort();
+    extra.dedup();
+    let scored = nshunt_analyze::score_names(&store, as_of, &extra, &settings)?;
+
+    let index: std::collections::HashMap<&str, usize> =
+        scored.facts.domains.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    let mut results = Vec::with_capacity(names.len());
+    for (name, domain) in names {
+        let Some(&i) = index.get(domain.as_str()) else { continue };
+        let risk = &scored.risks[i];
+        let components = nshunt_analyze::risk::COMPONENTS
+            .iter()
+            .zip(risk.components)
+            .filter_map(|(n, v)| v.map(|v| ((*n).to_owned(), json!(v))))
+            .collect();
+        results.push(NameRisk {
+            name,
+            domain,
+            risk: risk.risk,
+            top: risk.top,
+            state: risk.state,
+            components,
+            in_store: scored.facts.domains[i].first_seen.is_some()
+                || scored.facts.domains[i].created.is_some(),
+        });
+    }
+    let flagged = results.iter().filter(|r| r.risk >= settings.threshold).count() as u64;
+    let outcome = RiskOutcome {
+        as_of,
+        threshold: settings.threshold,
+        names: results.len() as u64,
+        flagged,
+        skipped,
+        results,
+    };
+    write_risk(ctx, &outcome)
+}
+
+/// The names asked for, each with its registered domain; bad names are
+/// reported (file and line) and counted.
+fn risk_names(ctx: &Context, args: &crate::args::RiskArgs) -> Result<(Vec<(String, String)>, u64)> {
+    let mut names = Vec::new();
+    let mut skipped = 0u64;
+    let mut add = |text: &str, place: &dyn Fn() -> String| {
+        // The first word of the line: lists add comments after names.
+        let text = text.split_whitespace().next().unwrap_or_default().trim_end_matches('.');
+        if text.is_empty() || text.starts_with('#') {
+            return;
+        }
+        if text.contains(['#', '/', ':', '@', '\\']) {
+            skipped += 1;
+            if !ctx.global.quiet && skipped <= MAX_NAME_WARNINGS {
+                crate::diag!("warning: skipped {}: {text:?} is not a domain name", place());
+            }
+            return;
+        }
+        match nshunt_analyze::load::registered_domain(text) {
+            Some(domain) => names.push((text.to_owned(), domain)),
+            None => {
+                skipped += 1;
+                if !ctx.global.quiet && skipped <= MAX_NAME_WARNINGS {
+                    crate::diag!(
+                        "warning: skipped {}: {text:?} is not a domain name under a public suffix",
+                        place()
+                    );
+                }
+            }
+        }
+    };
+    for name in &args.domains {
+        add(name, &|| "argument".to_owned());
+    }
+    if let Some(path) = &args.file {
+        let reader = nshunt_ingest::input::open(path)?.into_reader();
+        for (i, line) in reader.split(b'\n').enumerate() {
+            let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+            let text = String::from_utf8_lossy(&line);
+            add(&text, &|| format!("{}:{}", path.display(), i + 1));
+        }
+    }
+    if args.strict && skipped > 0 {
+        bail!("{skipped} bad names under --strict");
+    }
+    Ok((names, skipped))
+}
+
+fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            let mut table = Table::new(&["name", "risk", "because", "state"]).right_align(&[1]);
+            for r in &o.results {
+                let state = r.state.unwrap_or("-").to_owned();
+                table.row(vec![r.name.clone(), format!("{:.1}", r.risk), r.top.to_owned(), state]);
+            }
+            table.write(&mut out, "")?;
+            writeln!(
+                out,
+                "\n{} of {} names at risk >= {} ({:.2}%), {} skipped, as of {}",
+                thousands(o.flagged),
+                thousands(o.names),
+                o.threshold,
+                100.0 * o.flagged as f64 / (o.names.max(1) as f64),
+                thousands(o.skipped),
+                format_moment(o.as_of)
+            )?;
+        }
+        Format::Ndjson => output::write_ndjson_rows(&mut out, &o.results)?,
+        Format::Json => output::write_json(&mut out, &output::to_json(o)?, Format::Json)?,
+    }
+    finish(out)
+}
