@@ -461,9 +461,10 @@ pub struct RiskArgs {
     /// Domains (any name: its registered domain is scored).
     pub domains: Vec<String>,
 
-    /// A file of names, one a line (`#` comments; .gz and .xz read).
+    /// A file of names, one a line (the first word of each; `#`
+    /// comments; .gz and .xz read). Repeat for several files.
     #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    pub file: Vec<PathBuf>,
 
     /// The risk at or above which a name counts as flagged (0 to 100).
     #[arg(long)]

@@ -45,6 +45,9 @@ pub fn write_ndjson_rows<T: Serialize>(out: &mut impl Write, rows: &[T]) -> io::
 /// structs; nshunt's JSON writes them as RFC 3339 UTC text.
 const TIME_KEYS: &[&str] = &[
     "as_of",
+    "day",
+    "at",
+    "listed_at",
     "first_seen",
     "last_seen",
     "observed_at",

@@ -585,7 +585,7 @@ fn risk_names(ctx: &Context, args: &crate::args::RiskArgs) -> Result<(Vec<(Strin
     for name in &args.domains {
         add(name, &|| "argument".to_owned());
     }
-    if let Some(path) = &args.file {
+    for path in &args.file {
         let reader = nshunt_ingest::input::open(path)?.into_reader();
         for (i, line) in reader.split(b'\n').enumerate() {
             let line = line.with_context(|| format!("cannot read {}", path.display()))?;
