@@ -10,7 +10,9 @@
 //! result to the store.
 
 pub mod dga;
+pub mod eval;
 pub mod facts;
+pub mod lifecycle;
 pub mod load;
 pub mod profile;
 pub mod reputation;
@@ -18,6 +20,7 @@ pub mod risk;
 pub mod score;
 
 pub use facts::{DomainFacts, Entities, EntityKind, Facts, Flags, Listing, Severity};
+pub use lifecycle::{Lifecycle, State, lifecycle};
 pub use load::{ANALYST_SOURCE, load};
 pub use profile::{Profile, Profiles};
 pub use reputation::{Reputation, Reputations, Settings};

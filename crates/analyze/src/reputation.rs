@@ -70,13 +70,62 @@ impl Default for Settings {
 /// store of a block list) does not make everything look bad.
 const BASE_RATE_BOUNDS: (f64, f64) = (0.001, 0.05);
 
-/// One entity's score with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One entity's score and the figures it came from; the full
+/// evidence is [`Reputation::explain`], built when asked (an `explain`
+/// object for each of millions of entities would take gigabytes).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Reputation {
     /// 0 to 100, higher is riskier.
     pub score: f64,
-    /// The counts it came from.
-    pub explain: Value,
+    /// The smoothed listed share.
+    pub smoothed: f64,
+    /// The listing score.
+    pub listing: f64,
+    /// The profile score.
+    pub profile: f64,
+    /// What known infrastructure did to the score, and why.
+    pub adjustment: Option<&'static str>,
+    /// The base rate the share was smoothed toward.
+    pub base_rate: f64,
+    /// The prior's strength.
+    pub prior_strength: f64,
+    /// Age of a name-server domain, when its registration is known.
+    pub ns_domain_age_days: Option<f64>,
+}
+
+impl Reputation {
+    /// The counts and figures the score came from, as a JSON object.
+    pub fn explain(&self, kind: EntityKind, profile: &Profile) -> Value {
+        json!({
+            "kind": kind.as_str(),
+            "domains": profile.domains,
+            "density": profile.domains,
+            "active": profile.active,
+            "listed": profile.listed(),
+            "listed_high": profile.listed_high,
+            "listed_medium": profile.listed_medium,
+            "listed_low": profile.listed_low,
+            "listed_weight": round(profile.listed_weight),
+            "listed_categories": profile.categories.iter()
+                .map(|(c, n)| json!({"category": c, "domains": n}))
+                .collect::<Vec<_>>(),
+            "allowed_domains": profile.allowed,
+            "avg_ttl": profile.avg_ttl().map(round),
+            "low_ttl_share": round(profile.low_ttl_share()),
+            "new_share": round(profile.new_share()),
+            "dated_domains": profile.dated,
+            "churn": round(profile.churn()),
+            "brand_share": round(profile.brand_share()),
+            "ns_domain_age_days": self.ns_domain_age_days.map(round),
+            "flags": profile.flags,
+            "base_rate": round(self.base_rate),
+            "prior_strength": self.prior_strength,
+            "smoothed_listed_share": round(self.smoothed),
+            "listing_score": round(self.listing),
+            "profile_score": round(self.profile),
+            "adjustment": self.adjustment,
+        })
+    }
 }
 
 /// The base rate: the weighted share of listed domains in `facts`,
@@ -90,7 +139,6 @@ pub fn base_rate(facts: &Facts) -> f64 {
 
 /// Scores one entity from its profile.
 pub fn score(
-    kind: EntityKind,
     profile: &Profile,
     base_rate: f64,
     settings: &Settings,
@@ -106,37 +154,17 @@ pub fn score(
         settings.profile_max * profile.new_share() * profile.low_ttl_share() * damping;
     let combined = 100.0 * (1.0 - (1.0 - listing / 100.0) * (1.0 - profile_score / 100.0));
 
-    let (score, reason) = adjust(combined, profile.flags);
-    let explain = json!({
-        "kind": kind.as_str(),
-        "domains": profile.domains,
-        "density": profile.domains,
-        "active": profile.active,
-        "listed": profile.listed(),
-        "listed_high": profile.listed_high,
-        "listed_medium": profile.listed_medium,
-        "listed_low": profile.listed_low,
-        "listed_weight": round(profile.listed_weight),
-        "listed_categories": profile.categories.iter()
-            .map(|(c, n)| json!({"category": c, "domains": n}))
-            .collect::<Vec<_>>(),
-        "allowed_domains": profile.allowed,
-        "avg_ttl": profile.avg_ttl().map(round),
-        "low_ttl_share": round(profile.low_ttl_share()),
-        "new_share": round(profile.new_share()),
-        "dated_domains": profile.dated,
-        "churn": round(profile.churn()),
-        "brand_share": round(profile.brand_share()),
-        "ns_domain_age_days": ns_domain_age_days.map(round),
-        "flags": profile.flags,
-        "base_rate": round(base_rate),
-        "prior_strength": a,
-        "smoothed_listed_share": round(smoothed),
-        "listing_score": round(listing),
-        "profile_score": round(profile_score),
-        "adjustment": reason,
-    });
-    Reputation { score: round(score), explain }
+    let (score, adjustment) = adjust(combined, profile.flags);
+    Reputation {
+        score: round(score),
+        smoothed,
+        listing,
+        profile: profile_score,
+        adjustment,
+        base_rate,
+        prior_strength: a,
+        ns_domain_age_days,
+    }
 }
 
 /// What known infrastructure does to a score, and why.
@@ -175,7 +203,7 @@ impl Reputations {
                         .then(|| facts.entities.created(id as u32))
                         .flatten()
                         .map(|created| (facts.as_of - created) as f64 / 86_400.0);
-                    score(kind, profile, base_rate, settings, age)
+                    score(profile, base_rate, settings, age)
                 })
                 .collect();
         }
@@ -207,8 +235,7 @@ mod tests {
     }
 
     fn rep(domains: u64, listed: u64) -> f64 {
-        score(EntityKind::NsDomain, &profile(domains, listed), 0.005, &Settings::default(), None)
-            .score
+        score(&profile(domains, listed), 0.005, &Settings::default(), None).score
     }
 
     #[test]
@@ -225,22 +252,25 @@ mod tests {
     #[test]
     fn shared_infrastructure_and_sinkholes_are_damped() {
         let mut p = profile(500, 400);
-        let plain = score(EntityKind::Asn, &p, 0.005, &Settings::default(), None).score;
+        let plain = score(&p, 0.005, &Settings::default(), None).score;
         p.flags.cdn = true;
-        let cdn = score(EntityKind::Asn, &p, 0.005, &Settings::default(), None);
+        let cdn = score(&p, 0.005, &Settings::default(), None);
         assert!(cdn.score <= plain * 0.21);
-        assert!(cdn.explain["adjustment"].as_str().unwrap().contains("shared"));
+        let explain = cdn.explain(EntityKind::Asn, &p);
+        assert!(explain["adjustment"].as_str().unwrap().contains("shared"));
         p.flags = Flags { sinkhole: true, ..Flags::default() };
-        assert_eq!(score(EntityKind::Asn, &p, 0.005, &Settings::default(), None).score, 0.0);
+        assert_eq!(score(&p, 0.005, &Settings::default(), None).score, 0.0);
     }
 
     #[test]
     fn explain_holds_the_counts() {
-        let r = score(EntityKind::Subnet, &profile(10, 3), 0.01, &Settings::default(), None);
-        assert_eq!(r.explain["domains"], 10);
-        assert_eq!(r.explain["listed"], 3);
-        assert_eq!(r.explain["prior_strength"], 20.0);
+        let p = profile(10, 3);
+        let r = score(&p, 0.01, &Settings::default(), None);
+        let explain = r.explain(EntityKind::Subnet, &p);
+        assert_eq!(explain["domains"], 10);
+        assert_eq!(explain["listed"], 3);
+        assert_eq!(explain["prior_strength"], 20.0);
         let expected = (3.0 + 20.0 * 0.01) / 30.0;
-        assert!((r.explain["smoothed_listed_share"].as_f64().unwrap() - expected).abs() < 0.001);
+        assert!((explain["smoothed_listed_share"].as_f64().unwrap() - expected).abs() < 0.001);
     }
 }

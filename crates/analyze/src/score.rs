@@ -3,11 +3,12 @@
 
 use std::time::Instant;
 
-use nshunt_store::{ScoringRun, SqliteStore, StoreError};
+use nshunt_store::{NewDomainScore, ScoringRun, SqliteStore, StoreError};
 use serde_json::json;
 use tracing::info;
 
 use crate::facts::{EntityKind, Facts};
+use crate::lifecycle::lifecycle;
 use crate::load::load;
 use crate::profile::Profiles;
 use crate::reputation::{Reputations, Settings};
@@ -41,6 +42,13 @@ pub fn score_facts(facts: Facts, settings: &Settings) -> Scored {
     Scored { facts, profiles, reputations, risks }
 }
 
+/// The ids `0..count` in the byte order of their names.
+fn sorted_ids<'a>(count: usize, name: impl Fn(u32) -> &'a str + Sync) -> Vec<u32> {
+    let mut ids: Vec<u32> = (0..count as u32).collect();
+    ids.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+    ids
+}
+
 /// Loads the store as of `as_of` with `extra` domains added, and
 /// scores it, writing nothing: for scoring names the store does not
 /// hold.
@@ -67,21 +75,41 @@ pub fn run(
     let computed = started.elapsed().as_secs_f64();
 
     let mut writer = store.begin_scores(as_of)?;
+    // Rows go in key order: the tables' keys are then filled by
+    // appending, several times faster than in arrival order.
     for kind in EntityKind::ALL {
-        for (id, reputation) in scored.reputations.of_kind(kind).iter().enumerate() {
-            let name = scored.facts.entities.name(kind, id as u32);
-            let domains = scored.profiles.get(kind, id as u32).map_or(0, |p| p.domains);
+        for id in sorted_ids(scored.reputations.of_kind(kind).len(), |i| {
+            scored.facts.entities.name(kind, i)
+        }) {
+            let name = scored.facts.entities.name(kind, id);
+            let (Some(reputation), Some(profile)) =
+                (scored.reputations.get(kind, id), scored.profiles.get(kind, id))
+            else {
+                continue;
+            };
+            let explain = reputation.explain(kind, profile);
             writer.add_reputation(
                 kind.as_str(),
                 name,
                 reputation.score,
-                domains,
-                &reputation.explain,
+                profile.domains,
+                &explain,
             )?;
         }
     }
-    for (domain, risk) in scored.facts.domains.iter().zip(&scored.risks) {
-        writer.add_domain(&domain.name, risk.risk, risk.top, risk.state, &risk.components)?;
+    let domains = &scored.facts.domains;
+    for index in sorted_ids(domains.len(), |i| domains[i as usize].name.as_str()) {
+        let (domain, risk) = (&domains[index as usize], &scored.risks[index as usize]);
+        let lifecycle = lifecycle(domain, scored.facts.as_of);
+        writer.add_domain(&NewDomainScore {
+            domain: &domain.name,
+            risk: risk.risk,
+            top: risk.top,
+            state: risk.state,
+            components: risk.components,
+            lifecycle: lifecycle.state.as_str(),
+            lifecycle_evidence: &lifecycle.evidence,
+        })?;
     }
 
     let seconds = started.elapsed().as_secs_f64();

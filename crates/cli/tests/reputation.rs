@@ -50,6 +50,10 @@ fn every_ingest_rebuilds_the_scores_and_unlisted_neighbours_of_listed_domains_ar
     assert_eq!(ns["explain"]["listed"], 4);
     assert_eq!(ns["explain"]["domains"], 10);
 
+    // Delegated, no address, never seen in traffic.
+    assert_eq!(risk["lifecycle"], "waiting", "{risk}");
+    assert!(risk["lifecycle_evidence"].as_str().unwrap().contains("delegated"));
+
     let ordinary = env.json(&["domain", "shop9.test"]);
     assert!(ordinary["risk"]["risk"].as_f64().unwrap() < 20.0, "{}", ordinary["risk"]);
     let listed = env.json(&["domain", "crime0.test"]);

@@ -111,7 +111,8 @@ pub use registrations::{
 };
 pub use schema::SCHEMA_VERSION;
 pub use scores::{
-    COMPONENTS, DAY_SECS, DomainScoreRow, ReputationRow, ScoreWriter, ScoringRun, day_of,
+    COMPONENTS, DAY_SECS, DomainScoreRow, NewDomainScore, ReputationRow, ScoreWriter, ScoringRun,
+    day_of,
 };
 pub use snapshot::{SnapshotAsnSegment, SnapshotLabel, SnapshotRecord, SnapshotRegistration};
 pub use sqlite::SqliteStore;

@@ -255,9 +255,13 @@ CREATE TABLE domain_scores (
     risk        REAL    NOT NULL,
     -- The component that decided the risk.
     top         TEXT    NOT NULL,
-    -- Lifecycle hint the scoring saw: parked, sinkholed, expired,
+    -- What the risk makes of the domain: parked, sinkholed, expired,
     -- allowed, or NULL.
     state       TEXT,
+    -- Lifecycle state (registered, waiting, active, parked, sinkholed,
+    -- expired) and why.
+    lifecycle   TEXT    NOT NULL,
+    lifecycle_evidence TEXT NOT NULL,
     -- Each component's score (NULL: no evidence either way).
     ns_domain   REAL,
     asn         REAL,
@@ -270,6 +274,7 @@ CREATE TABLE domain_scores (
     dga         REAL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX domain_scores_by_risk ON domain_scores (risk);
+CREATE INDEX domain_scores_by_lifecycle ON domain_scores (lifecycle);
 
 -- When each day was scored, and with what.
 CREATE TABLE scoring_runs (

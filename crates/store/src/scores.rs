@@ -55,6 +55,11 @@ pub struct DomainScoreRow {
     /// `parked`, `sinkholed`, `expired`, `allowed`, when the scoring
     /// saw it.
     pub state: Option<String>,
+    /// Lifecycle state: `registered`, `waiting`, `active`, `parked`,
+    /// `sinkholed`, `expired`.
+    pub lifecycle: String,
+    /// Why it is in that state.
+    pub lifecycle_evidence: String,
     /// Each component that had evidence, by name.
     pub components: Vec<(String, f64)>,
 }
@@ -71,6 +76,25 @@ pub const COMPONENTS: [&str; 9] = [
     "impersonation",
     "dga",
 ];
+
+/// One domain's scores, to write.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewDomainScore<'a> {
+    /// The registered domain.
+    pub domain: &'a str,
+    /// Its risk.
+    pub risk: f64,
+    /// The component that decided it.
+    pub top: &'a str,
+    /// What the risk makes of it (`allowed`, `parked`, …).
+    pub state: Option<&'a str>,
+    /// Each component, in [`COMPONENTS`] order.
+    pub components: [Option<f64>; 9],
+    /// Its lifecycle state.
+    pub lifecycle: &'a str,
+    /// Why.
+    pub lifecycle_evidence: &'a str,
+}
 
 /// What a scoring run records about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,8 +138,9 @@ INSERT INTO reputation (kind, entity, day, score, domains, explain) VALUES (?, ?
 
 const INSERT_DOMAIN: &str = "
 INSERT INTO domain_scores (domain, day, risk, top, state, ns_domain, asn, subnet, registrar,
-                           registrant, listing, newness, impersonation, dga)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                           registrant, listing, newness, impersonation, dga, lifecycle,
+                           lifecycle_evidence)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 impl SqliteStore {
     /// Starts a scoring run for the day of `as_of`: that day's entity
@@ -183,7 +208,8 @@ impl SqliteStore {
     /// A domain's newest risk.
     pub fn domain_score(&self, domain: &str) -> Result<Option<DomainScoreRow>, StoreError> {
         let sql = "SELECT domain, day, risk, top, state, ns_domain, asn, subnet, registrar,
-                          registrant, listing, newness, impersonation, dga
+                          registrant, listing, newness, impersonation, dga, lifecycle,
+                          lifecycle_evidence
                    FROM domain_scores WHERE domain = ?1";
         self.conn
             .query_row(sql, params![domain], domain_score_row)
@@ -231,20 +257,28 @@ impl ScoreWriter<'_> {
         Ok(())
     }
 
-    /// Adds one domain's risk; `components` in [`COMPONENTS`] order.
-    pub fn add_domain(
-        &mut self,
-        domain: &str,
-        risk: f64,
-        top: &str,
-        state: Option<&str>,
-        components: &[Option<f64>; 9],
-    ) -> Result<(), StoreError> {
-        let c = components;
+    /// Adds one domain's risk and lifecycle.
+    pub fn add_domain(&mut self, domain: &NewDomainScore<'_>) -> Result<(), StoreError> {
+        let d = domain;
+        let c = &d.components;
         self.domain
             .execute(params![
-                domain, self.day, risk, top, state, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-                c[8]
+                d.domain,
+                self.day,
+                d.risk,
+                d.top,
+                d.state,
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                c[5],
+                c[6],
+                c[7],
+                c[8],
+                d.lifecycle,
+                d.lifecycle_evidence
             ])
             .map_err(self.store.sql("add a domain's risk"))?;
         self.domains += 1;
@@ -326,6 +360,8 @@ fn domain_score_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DomainScoreRow>
         risk: row.get(2)?,
         top: row.get(3)?,
         state: row.get(4)?,
+        lifecycle: row.get(14)?,
+        lifecycle_evidence: row.get(15)?,
         components,
     })
 }

@@ -82,7 +82,11 @@ pub fn person_label(rng: &mut Rng) -> String {
     let syllables = 2 + rng.below(2);
     match rng.below(10) {
         0..=4 => word(rng, syllables),
-        5..=7 => format!("{}{}", rng.pick(WORDS), word(rng, 1 + rng.below(2))),
+        5..=7 => {
+            let prefix = rng.pick(WORDS);
+            let syllables = 1 + rng.below(2);
+            format!("{prefix}{}", word(rng, syllables))
+        }
         8 => format!("{}-{}", word(rng, 2), rng.pick(WORDS)),
         _ => format!("{}{}", rng.pick(WORDS), rng.pick(WORDS)),
     }
@@ -90,10 +94,13 @@ pub fn person_label(rng: &mut Rng) -> String {
 
 /// A label of random letters and digits, 10 to 16 long.
 pub fn random_label(rng: &mut Rng, digits: bool) -> String {
-    let alphabet: &[u8] =
-        if digits { b"abcdefghijklmnopqrstuvwxyz0123456789" } else { b"abcdefghijklmnopqrstuvwxyz" };
+    let alphabet: &[u8] = if digits {
+        b"abcdefghijklmnopqrstuvwxyz0123456789"
+    } else {
+        b"abcdefghijklmnopqrstuvwxyz"
+    };
     let len = 10 + rng.below(7);
-    (0..len).map(|_| char::from(*rng.pick(alphabet))).collect()
+    (0..len).map(|_| char::from(rng.pick(alphabet))).collect()
 }
 
 /// A phishing label for `brand`.

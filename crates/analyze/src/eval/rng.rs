@@ -68,8 +68,14 @@ impl Rng {
         median * (sigma * self.normal()).exp()
     }
 
-    /// One of `items`, uniformly.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    /// One of `items`, uniformly (`items` must not be empty).
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
+    /// A reference to one of `items`, uniformly (`items` must not be
+    /// empty).
+    pub fn pick_ref<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 

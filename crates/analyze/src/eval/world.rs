@@ -32,7 +32,6 @@ use std::net::{IpAddr, Ipv4Addr};
 use hashbrown::HashSet;
 use serde::Serialize;
 
-use super::names;
 use super::rng::{Rng, Table};
 use crate::facts::{DomainFacts, Entities, EntityKind, Facts, Flags, Listing, Severity};
 use crate::load::subnet_of;
@@ -57,11 +56,13 @@ pub const BIG_HOSTERS: [&str; 3] = ["megahost-dns.com", "sharedsites.net", "webf
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Size {
-    /// About 10,000 benign domains and 20 campaigns: for tests.
+    /// About 10,000 benign domains and 16 campaigns of up to 100
+    /// domains: for tests.
     Small,
-    /// About 40,000 benign domains and 60 campaigns.
+    /// About 40,000 benign domains and 48 campaigns of up to 250
+    /// domains.
     Default,
-    /// About 160,000 benign domains and 240 campaigns.
+    /// About 160,000 benign domains and 192 campaigns.
     Large,
 }
 
@@ -91,11 +92,21 @@ impl Size {
         }
     }
 
+    /// Campaigns, for about 3.5 % of domains malicious at every size.
     fn campaigns(self) -> usize {
         match self {
-            Size::Small => 20,
-            Size::Default => 60,
-            Size::Large => 240,
+            Size::Small => 16,
+            Size::Default => 48,
+            Size::Large => 192,
+        }
+    }
+
+    /// The largest campaign: a small world's networks are too small
+    /// to hide a campaign of hundreds of domains, as real ones do.
+    fn largest_campaign(self) -> i32 {
+        match self {
+            Size::Small => 100,
+            Size::Default | Size::Large => 250,
         }
     }
 }
@@ -112,9 +123,9 @@ pub enum CampaignKind {
     /// network, with that hoster's default TTL: no infrastructure of
     /// its own.
     SharedHoster,
-    /// The most popular registrar, its DNS service and the privacy
-    /// address benign domains use; addresses split over the two VPS
-    /// networks.
+    /// One of the three most popular registrars, its DNS service and
+    /// the privacy address benign domains use; addresses split over
+    /// the two VPS networks.
     RegistrarPrivacy,
     /// Behind a CDN: the CDN's name servers and addresses.
     CdnFronted,
@@ -303,15 +314,9 @@ impl World {
         }
         let mut campaigns = Vec::new();
         for id in 0..size.campaigns() {
-            campaigns.push(generator.campaign(&infra, id as u32));
+            campaigns.push(generator.campaign(&infra, id as u32, size.largest_campaign()));
         }
-        World {
-            seed,
-            size,
-            entities: generator.entities,
-            domains: generator.domains,
-            campaigns,
-        }
+        World { seed, size, entities: generator.entities, domains: generator.domains, campaigns }
     }
 
     /// The seed it was generated from.
@@ -469,9 +474,8 @@ impl Generator {
         let domain = self.entity(EntityKind::NsDomain, ns_domain.to_owned(), lists);
         let pairs = (0..pairs)
             .map(|p| {
-                [2 * p + 1, 2 * p + 2].map(|n| {
-                    self.entity(EntityKind::NsHost, format!("ns{n}.{ns_domain}"), lists)
-                })
+                [2 * p + 1, 2 * p + 2]
+                    .map(|n| self.entity(EntityKind::NsHost, format!("ns{n}.{ns_domain}"), lists))
             })
             .collect();
         Dns { ns_domain: domain, pairs }

@@ -56,16 +56,21 @@ pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let settings = settings(args.threshold)?;
     let (scored, run) = nshunt_analyze::run(&mut store, as_of, &settings)?;
 
+    let top_count = args.top.unwrap_or(TOP as u32) as usize;
     let mut order: Vec<usize> = (0..scored.risks.len()).collect();
-    order.sort_by(|&a, &b| {
+    let by_risk = |&a: &usize, &b: &usize| {
         let (ra, rb) = (&scored.risks[a], &scored.risks[b]);
-        rb.risk
-            .total_cmp(&ra.risk)
-            .then_with(|| scored.facts.domains[a].name.cmp(&scored.facts.domains[b].name))
-    });
+        let name = |i: usize| scored.facts.domains[i].name.as_str();
+        rb.risk.total_cmp(&ra.risk).then_with(|| name(a).cmp(name(b)))
+    };
+    // Only the top few are listed: select them, then sort those.
+    if top_count < order.len() {
+        order.select_nth_unstable_by(top_count, by_risk);
+        order.truncate(top_count);
+    }
+    order.sort_by(by_risk);
     let top = order
         .into_iter()
-        .take(args.top.unwrap_or(TOP as u32) as usize)
         .map(|i| TopDomain {
             domain: scored.facts.domains[i].name.clone(),
             risk: scored.risks[i].risk,
@@ -380,6 +385,7 @@ impl DomainRisk {
     /// Writes the risk section for people.
     pub fn write_text(&self, out: &mut impl Write) -> Result<()> {
         let Some(score) = &self.score else { return Ok(()) };
+        writeln!(out, "lifecycle     {} ({})", score.lifecycle, score.lifecycle_evidence)?;
         let state = score.state.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
         writeln!(out, "risk          {:.1} / 100 (because of {}{state})", score.risk, score.top)?;
         let parts: Vec<String> =

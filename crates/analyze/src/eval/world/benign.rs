@@ -8,8 +8,8 @@ use crate::facts::{EntityKind, Flags, Severity};
 /// Benign populations and their shares.
 const POPULATIONS: [(&str, f64); 7] = [
     ("big_hoster", 0.28),
-    ("small_hoster", 0.36),
-    ("vps", 0.10),
+    ("small_hoster", 0.30),
+    ("vps", 0.16),
     ("self_hosted", 0.03),
     ("cdn", 0.10),
     ("dynamic_dns", 0.03),
@@ -42,7 +42,11 @@ impl Generator {
         let subnet = (population == "parked").then_some(0);
         let address = self.address(place.net, subnet);
         let id = self.domains.len() as u32;
-        let label = self.mistaken_label();
+        let label = self.mistaken_label(created);
+        let active_from = self.benign_activation(population, created);
+        let has_mx = population != "parked" && self.rng.chance(0.5);
+        let flags = self.popularity(place.flags, population, created);
+        let changes = self.benign_changes(population);
         self.domains.push(DomainSpec {
             truth: Truth {
                 id,
@@ -54,15 +58,15 @@ impl Generator {
             },
             name,
             created,
-            active_from: self.benign_activation(population, created),
+            active_from,
             entities,
             address: Some(address),
             ttl: place.ttl,
-            has_mx: population != "parked" && self.rng.chance(0.5),
+            has_mx,
             privacy: registrant == Some(infra.privacy),
-            flags: self.popularity(place.flags, population, created),
+            flags,
             brand,
-            changes: self.benign_changes(population),
+            changes,
             label,
         });
     }
@@ -72,7 +76,7 @@ impl Generator {
         let tld = names::benign_tld(&mut self.rng);
         let roll = self.rng.unit();
         if roll < 0.003 {
-            let brand = *self.rng.pick(names::BRANDS);
+            let brand = self.rng.pick(names::BRANDS);
             let label = names::brand_fan_label(&mut self.rng, brand);
             (self.unique(&label, tld), Some(brand))
         } else if roll < 0.018 {
@@ -94,23 +98,23 @@ impl Generator {
         registrar_rank: usize,
     ) -> Place<'a> {
         let flagged = |hoster: &'a Hoster, ttl: u32, flags: Flags, g: &mut Generator| {
-            let pair = *g.rng.pick(&hoster.dns.pairs);
+            let pair = g.rng.pick(&hoster.dns.pairs);
             Place { ns_domain: hoster.dns.ns_domain, pair, net: &hoster.net, ttl, flags }
         };
         match population {
             "cdn" => {
-                let hoster = self.rng.pick(&infra.cdn);
-                let ttl = *self.rng.pick(&[60, 120, 300, 300]);
+                let hoster = self.rng.pick_ref(&infra.cdn);
+                let ttl = self.rng.pick(&[60, 120, 300, 300]);
                 flagged(hoster, ttl, Flags { cdn: true, ..Flags::default() }, self)
             }
             "parked" => {
-                let hoster = self.rng.pick(&infra.parking);
-                let ttl = *self.rng.pick(&[3600, 86_400]);
+                let hoster = self.rng.pick_ref(&infra.parking);
+                let ttl = self.rng.pick(&[3600, 86_400]);
                 flagged(hoster, ttl, Flags { parking: true, ..Flags::default() }, self)
             }
             "dynamic_dns" => {
-                let pair = *self.rng.pick(&infra.ddns.pairs);
-                let net = self.rng.pick(&infra.residential);
+                let pair = self.rng.pick(&infra.ddns.pairs);
+                let net = self.rng.pick_ref(&infra.residential);
                 let flags = Flags { dynamic_dns: true, ..Flags::default() };
                 Place { ns_domain: infra.ddns.ns_domain, pair, net, ttl: 60, flags }
             }
@@ -124,7 +128,7 @@ impl Generator {
     fn hosted<'a>(&mut self, infra: &'a Infra, population: &str, rank: usize) -> Place<'a> {
         let hoster = match population {
             "big_hoster" => &infra.big[self.rng.weighted(&[0.45, 0.32, 0.23])],
-            "vps" => self.rng.pick(&infra.vps),
+            "vps" => self.rng.pick_ref(&infra.vps),
             _ if self.rng.chance(0.01) => &infra.offshore,
             _ => &infra.small[infra.small_table.draw(&mut self.rng)],
         };
@@ -133,7 +137,7 @@ impl Generator {
             _ => &hoster.dns,
         };
         let ttl = if self.rng.chance(0.6) { hoster.ttl } else { self.benign_ttl() };
-        let pair = *self.rng.pick(&dns.pairs);
+        let pair = self.rng.pick(&dns.pairs);
         Place { ns_domain: dns.ns_domain, pair, net: &hoster.net, ttl, flags: Flags::default() }
     }
 
@@ -208,11 +212,11 @@ impl Generator {
 
     /// 0.4 % of benign domains are listed by mistake, mostly by
     /// low-severity lists.
-    fn mistaken_label(&mut self) -> Option<Label> {
+    fn mistaken_label(&mut self, created: i32) -> Option<Label> {
         if !self.rng.chance(0.004) {
             return None;
         }
-        let day = self.rng.range(-60, DAYS);
+        let day = self.rng.range(created.max(-60), DAYS);
         let roll = self.rng.unit();
         let severity = if roll < 0.6 {
             Severity::Low
@@ -221,7 +225,7 @@ impl Generator {
         } else {
             Severity::High
         };
-        let category = *self.rng.pick(&["suspicious", "spam"]);
+        let category = self.rng.pick(&["suspicious", "spam"]);
         Some(Label { day, severity, category })
     }
 }
