@@ -58,7 +58,7 @@ fn size_from_env() -> Size {
 
 #[test]
 #[ignore = "development: prints the reports of the development seeds"]
-fn development_seeds() {
+fn bench_development_seeds() {
     for seed in DEVELOPMENT_SEEDS {
         println!("{}", eval::evaluate(seed, size_from_env(), &Settings::default()));
     }
@@ -66,7 +66,7 @@ fn development_seeds() {
 
 #[test]
 #[ignore = "prints the evaluation seeds' reports at NSHUNT_EVAL_SIZE, as JSON too"]
-fn evaluation_seeds_at_size() {
+fn bench_evaluation_seeds_at_size() {
     for seed in EVALUATION_SEEDS {
         let report = eval::evaluate(seed, size_from_env(), &Settings::default());
         println!("{report}");

@@ -132,6 +132,13 @@ pub enum Command {
     /// each component; nothing is written.
     Risk(RiskArgs),
 
+    /// Evaluate reputation and risk on a generated world whose truth is
+    /// known: labels up to a cut-off are used, later ones held out;
+    /// prints precision, recall, ROC AUC, detection at fixed false-
+    /// positive rates and the lead time before listing (EVALUATION.md).
+    /// Uses no store.
+    Eval(EvalArgs),
+
     /// Record an analyst's verdict on a domain (a label of the source
     /// `analyst` that scores and views use); a new verdict replaces the
     /// opposite one.
@@ -474,6 +481,22 @@ pub struct RiskArgs {
     /// it.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Generator seeds (repeat the option); EVALUATION.md says which
+    /// were used while developing and which are for evaluation.
+    #[arg(long, default_values_t = [1001u64, 1002, 1003])]
+    pub seed: Vec<u64>,
+
+    /// World size: small, default (about 40,000 domains) or large.
+    #[arg(long, default_value = "default")]
+    pub size: String,
+
+    /// The risk at or above which a domain is flagged (0 to 100).
+    #[arg(long)]
+    pub threshold: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 mod collect;
 mod collect_rdap;
 mod domain;
+mod eval;
 mod export_cof;
 pub(crate) mod files;
 mod ingest_asn;
@@ -74,6 +75,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Reputation(args) => score::run_reputation(ctx, &args),
         Command::Verdict(args) => score::run_verdict(ctx, &args),
         Command::Risk(args) => score::run_risk(ctx, &args),
+        Command::Eval(args) => eval::run(ctx, &args),
     }
 }
 
