@@ -10,6 +10,10 @@ const DAY: i64 = 86_400;
 /// A domain created within this many days of the moment counts as new.
 pub const NEW_DAYS: i64 = 30;
 
+/// A domain registered (or first seen) within this many days belongs
+/// to an entity's recent cohort.
+pub const RECENT_DAYS: i64 = 90;
+
 /// A TTL at or under this many seconds counts as low.
 pub const LOW_TTL: f64 = 300.0;
 
@@ -44,6 +48,10 @@ pub struct Profile {
     pub brand: u64,
     /// Name-server and address changes within the window, all domains.
     pub changes: u64,
+    /// Domains registered (or first seen) within [`RECENT_DAYS`].
+    pub recent: u64,
+    /// The listing weight of those recent domains.
+    pub recent_listed_weight: f64,
     /// Flags from lists, of the entity itself.
     pub flags: Flags,
     /// Up to three categories of its listed domains, most frequent
@@ -180,4 +188,14 @@ fn count_domain(profile: &mut Profile, domain: &crate::facts::DomainFacts, as_of
     }
     profile.brand += u64::from(domain.brand.is_some());
     profile.changes += u64::from(domain.changes);
+    if is_recent(domain, as_of) {
+        profile.recent += 1;
+        profile.recent_listed_weight += domain.listing.as_ref().map_or(0.0, |l| l.severity.weight());
+    }
+}
+
+/// Whether a domain was registered (or, without a registration, first
+/// seen) within [`RECENT_DAYS`] of `as_of`.
+pub fn is_recent(domain: &crate::facts::DomainFacts, as_of: i64) -> bool {
+    domain.created.or(domain.first_seen).is_some_and(|born| as_of - born <= RECENT_DAYS * DAY)
 }

@@ -85,6 +85,13 @@ pub struct Reputation {
     pub profile: f64,
     /// What known infrastructure did to the score, and why.
     pub adjustment: Option<&'static str>,
+    /// The same score over the entity's recent domains only (registered
+    /// within [`crate::profile::RECENT_DAYS`]), for the analyst: a
+    /// campaign on a big shared hoster is a large share of the
+    /// hoster's new domains though a small share of all of them.
+    /// (Judging recent domains by it flagged too many benign newcomers
+    /// in the evaluation; see EVALUATION.md.)
+    pub recent_score: f64,
     /// The base rate the share was smoothed toward.
     pub base_rate: f64,
     /// The prior's strength.
@@ -123,6 +130,9 @@ impl Reputation {
             "smoothed_listed_share": round(self.smoothed),
             "listing_score": round(self.listing),
             "profile_score": round(self.profile),
+            "recent_domains": profile.recent,
+            "recent_listed_weight": round(profile.recent_listed_weight),
+            "recent_score": round(self.recent_score),
             "adjustment": self.adjustment,
         })
     }
@@ -155,8 +165,13 @@ pub fn score(
     let combined = 100.0 * (1.0 - (1.0 - listing / 100.0) * (1.0 - profile_score / 100.0));
 
     let (score, adjustment) = adjust(combined, profile.flags);
+    let recent = profile.recent as f64;
+    let recent_smoothed = (profile.recent_listed_weight + a * base_rate) / (recent + a);
+    let recent_listing = 100.0 * recent_smoothed / (recent_smoothed + settings.half_share);
+    let (recent_score, _) = adjust(recent_listing, profile.flags);
     Reputation {
         score: round(score),
+        recent_score: round(recent_score),
         smoothed,
         listing,
         profile: profile_score,
