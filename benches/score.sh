@@ -63,34 +63,40 @@ db.execute("PRAGMA temp_store = MEMORY")
 db.execute("PRAGMA cache_size = -524288")
 as_of = db.execute("SELECT max(observed_at) FROM batches WHERE kind = 'zone'").fetchone()[0]
 script = f"""
-CREATE TEMP TABLE listed AS
-  SELECT DISTINCT l.value AS name FROM labels AS l JOIN label_groups AS g ON g.id = l.group_id
+CREATE TEMP TABLE listed (name TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO listed
+  SELECT l.value FROM labels AS l JOIN label_groups AS g ON g.id = l.group_id
   WHERE g.list = 'block' AND g.kind = 'domain' AND l.first_seen <= {as_of};
-CREATE INDEX temp.listed_name ON listed (name);
 CREATE TEMP TABLE delegations AS
-  SELECT DISTINCT name, ns_domain, rtrim(rdata, '.') AS host FROM observations
+  SELECT DISTINCT name, ns_domain, rtrim(rdata, '.') AS host, name IN listed AS is_listed
+  FROM observations
   WHERE rrtype = 2 AND first_seen <= {as_of} AND last_seen >= {as_of};
 CREATE TEMP TABLE base AS
   SELECT max(0.001, min(0.05, (SELECT count(*) FROM listed) * 1.0
          / (SELECT count(DISTINCT name) FROM delegations))) AS p0;
-CREATE TEMP TABLE ns_rep AS
+CREATE TEMP TABLE counts AS
+  SELECT 'ns_domain' AS kind, ns_domain AS entity, count(*) AS domains, sum(is_listed) AS listed
+  FROM (SELECT DISTINCT name, ns_domain, is_listed FROM delegations) GROUP BY ns_domain
+  UNION ALL
+  SELECT 'ns_host', host, count(*), sum(is_listed)
+  FROM (SELECT DISTINCT name, host, is_listed FROM delegations) GROUP BY host;
+CREATE TEMP TABLE ns_rep (kind TEXT, entity TEXT, domains INTEGER, listed INTEGER, score REAL,
+                          PRIMARY KEY (kind, entity)) WITHOUT ROWID;
+INSERT INTO ns_rep
   SELECT kind, entity, domains, listed,
          100.0 * ((listed + 20 * p0) / (domains + 20.0))
-               / ((listed + 20 * p0) / (domains + 20.0) + 0.1) AS score
-  FROM (SELECT 'ns_domain' AS kind, ns_domain AS entity, count(DISTINCT d.name) AS domains,
-               count(DISTINCT l.name) AS listed
-        FROM delegations AS d LEFT JOIN listed AS l ON l.name = d.name GROUP BY ns_domain
-        UNION ALL
-        SELECT 'ns_host', host, count(DISTINCT d.name), count(DISTINCT l.name)
-        FROM delegations AS d LEFT JOIN listed AS l ON l.name = d.name GROUP BY host), base;
-CREATE INDEX temp.ns_rep_key ON ns_rep (kind, entity);
+               / ((listed + 20 * p0) / (domains + 20.0) + 0.1)
+  FROM counts, base;
 CREATE TEMP TABLE risk AS
-  SELECT d.name, max(max(r1.score), max(r2.score),
-                     CASE WHEN d.name IN (SELECT name FROM listed) THEN 90.0 ELSE 0 END) AS risk
-  FROM delegations AS d
-  JOIN ns_rep AS r1 ON r1.kind = 'ns_domain' AND r1.entity = d.ns_domain
-  JOIN ns_rep AS r2 ON r2.kind = 'ns_host' AND r2.entity = d.host
-  GROUP BY d.name;
+  SELECT name, max(score) AS risk FROM (
+    SELECT d.name, r.score FROM delegations AS d
+      JOIN ns_rep AS r ON r.kind = 'ns_domain' AND r.entity = d.ns_domain
+    UNION ALL
+    SELECT d.name, r.score FROM delegations AS d
+      JOIN ns_rep AS r ON r.kind = 'ns_host' AND r.entity = d.host
+    UNION ALL
+    SELECT name, 90.0 FROM listed)
+  GROUP BY name;
 """
 db.executescript(script)
 n, flagged = db.execute("SELECT count(*), sum(risk >= 50) FROM risk").fetchone()

@@ -2,7 +2,8 @@
 # The main job on the real sample data in examples/data, with the
 # embedded store: ingest three root-zone snapshots and 80 real CZDS lines
 # of look-alike domains, then show the seed view of one look-alike and
-# the profile of its name server; then a real Zeek dns.log as passive DNS
+# the profile of its name server, an analyst's verdict and the risk it
+# spreads; then a real Zeek dns.log as passive DNS
 # with an IP-to-ASN table, and the seed view of a name seen in it.
 #
 #   scripts/demo.sh [STORE]     # default: a fresh store in a temp folder
@@ -28,6 +29,12 @@ say "$nshunt" store info
 say "$nshunt" domain xn--microsoftonlne-hgc.com
 say "$nshunt" nameserver guzelhosting.com
 say "$nshunt" nameserver nic.fr --as-of 2019-11-02 --limit 5
+
+# An analyst's verdict on one look-alike: its name server's other
+# domains inherit some of the risk, smoothed (three domains, one bad).
+say "$nshunt" verdict xn--microsoftonlne-hgc.com --malicious --note "phishing kit seen by our proxy"
+say "$nshunt" domain xn--seslyoutube-2zb.com
+say "$nshunt" score --top 5
 say "$nshunt" zone stats --top 10 examples/data/root.zone.2020-09-13
 
 # Passive DNS from a real Zeek log, with AS holders from a real table.
