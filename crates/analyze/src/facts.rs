@@ -26,12 +26,25 @@ pub enum EntityKind {
     Registrar,
     /// The registrant's postal address (one normalised line).
     Registrant,
+    /// The naming pattern of the PTR names of its addresses
+    /// (`*-host.hoster.example`).
+    PtrPattern,
 }
 
 impl EntityKind {
+    /// How many kinds there are.
+    pub const COUNT: usize = 7;
+
     /// Every kind, in the order reports list them.
-    pub const ALL: [EntityKind; 6] =
-        [Self::NsDomain, Self::NsHost, Self::Asn, Self::Subnet, Self::Registrar, Self::Registrant];
+    pub const ALL: [EntityKind; Self::COUNT] = [
+        Self::NsDomain,
+        Self::NsHost,
+        Self::Asn,
+        Self::Subnet,
+        Self::Registrar,
+        Self::Registrant,
+        Self::PtrPattern,
+    ];
 
     /// The name used in JSON, the store and options.
     pub fn as_str(self) -> &'static str {
@@ -42,6 +55,7 @@ impl EntityKind {
             Self::Subnet => "subnet",
             Self::Registrar => "registrar",
             Self::Registrant => "registrant",
+            Self::PtrPattern => "ptr_pattern",
         }
     }
 
@@ -214,13 +228,15 @@ impl DomainFacts {
 /// Entity names, interned per kind: domains refer to entities by id.
 #[derive(Debug, Default, Clone)]
 pub struct Entities {
-    ids: [HashMap<String, u32, foldhash::fast::RandomState>; 6],
-    names: [Vec<String>; 6],
+    ids: [HashMap<String, u32, foldhash::fast::RandomState>; EntityKind::COUNT],
+    names: [Vec<String>; EntityKind::COUNT],
     /// Flags known of each entity from lists (parking name servers,
     /// CDN networks, …), by kind and id.
-    flags: [Vec<Flags>; 6],
+    flags: [Vec<Flags>; EntityKind::COUNT],
     /// Creation date of name-server domains, by id.
     created: HashMap<u32, i64>,
+    /// AS holders, by AS entity id.
+    holders: HashMap<u32, String>,
 }
 
 impl Entities {
@@ -267,6 +283,18 @@ impl Entities {
     /// Records when a name-server domain was registered.
     pub fn set_created(&mut self, ns_domain: u32, created: i64) {
         self.created.insert(ns_domain, created);
+    }
+
+    /// Records the holder of an AS.
+    pub fn set_holder(&mut self, asn: u32, holder: &str) {
+        if !self.holders.contains_key(&asn) {
+            self.holders.insert(asn, holder.to_owned());
+        }
+    }
+
+    /// The holder of an AS, when an ASN table named it.
+    pub fn holder(&self, asn: u32) -> Option<&str> {
+        self.holders.get(&asn).map(String::as_str)
     }
 
     /// When a name-server domain was registered, when known.

@@ -12,6 +12,7 @@
 pub mod dga;
 pub mod eval;
 pub mod facts;
+pub mod investigate;
 pub mod lifecycle;
 pub mod load;
 pub mod profile;

@@ -5,8 +5,9 @@
 //!
 //! - current NS records (parent or child side) give name servers; A and
 //!   AAAA give addresses, their AS numbers (the store's ASN tables as of
-//!   the moment) and subnets; MX gives mail; child-side TTLs (not the
-//!   parent's delegation TTLs) give the average TTL;
+//!   the moment) and subnets; PTR records of those addresses give PTR
+//!   naming patterns; MX gives mail; child-side TTLs (not the parent's
+//!   delegation TTLs) give the average TTL;
 //! - NS and address records that appeared or ended within the window,
 //!   after the domain was first seen, are its changes (churn);
 //! - registrations give registrar, registrant address, privacy,
@@ -19,6 +20,7 @@
 use std::net::IpAddr;
 
 use hashbrown::HashMap;
+use nshunt_model::ptr::address_of_reverse_name;
 use nshunt_model::{DomainName, Section, psl};
 use nshunt_store::{
     SnapshotAsnSegment, SnapshotLabel, SnapshotRecord, SnapshotRegistration, SqliteStore,
@@ -48,6 +50,7 @@ pub fn load_with(store: &SqliteStore, as_of: i64, extra: &[String]) -> Result<Fa
 
     let records = store.for_each_snapshot_record(as_of, CHURN_WINDOW, |r| builder.record(r))?;
     builder.finish_churn();
+    builder.finish_ptr();
     let registrations = store.for_each_snapshot_registration(as_of, |r| builder.registration(r))?;
     for name in extra {
         builder.domain(name);
@@ -79,6 +82,8 @@ struct Builder {
     /// per domain, for churn once every domain's first sighting is
     /// known.
     recent: Map<u32, Vec<i64>>,
+    /// PTR naming patterns by address.
+    ptr_patterns: Map<IpAddr, Vec<String>>,
 }
 
 impl Builder {
@@ -89,6 +94,7 @@ impl Builder {
             asn_tables,
             last: None,
             recent: Map::default(),
+            ptr_patterns: Map::default(),
         }
     }
 
@@ -117,6 +123,9 @@ impl Builder {
     }
 
     fn record(&mut self, r: &SnapshotRecord<'_>) {
+        if r.rrtype == 12 {
+            return self.ptr(r);
+        }
         let Some(index) = self.domain_of(r.name) else { return };
         let window_start = self.facts.as_of - CHURN_WINDOW;
         let changing = matches!(r.rrtype, 1 | 2 | 28);
@@ -181,18 +190,54 @@ impl Builder {
                 if let Some(ip) = r.ip {
                     let subnet = subnet_of(ip);
                     out.push((EntityKind::Subnet, entities.intern(EntityKind::Subnet, &subnet)));
-                    if let Some(asn) = asn_of(&self.asn_tables, ip) {
+                    if let Some(segment) = asn_of(&self.asn_tables, ip)
+                        && let Some(asn) = segment.asn
+                    {
                         let key = format!("AS{asn}");
-                        out.push((
-                            EntityKind::Asn,
-                            self.facts.entities.intern(EntityKind::Asn, &key),
-                        ));
+                        let id = self.facts.entities.intern(EntityKind::Asn, &key);
+                        if let Some(holder) = &segment.holder {
+                            self.facts.entities.set_holder(id, holder);
+                        }
+                        out.push((EntityKind::Asn, id));
                     }
                 }
             }
             _ => {}
         }
         out
+    }
+
+    /// Remembers the naming pattern of a current PTR record's address.
+    fn ptr(&mut self, r: &SnapshotRecord<'_>) {
+        let Some(pattern) = r.ptr_pattern.filter(|_| r.current) else { return };
+        let Ok(owner) = DomainName::parse(r.name) else { return };
+        let Some(address) = address_of_reverse_name(&owner) else { return };
+        let patterns = self.ptr_patterns.entry(address).or_default();
+        if !patterns.iter().any(|p| p == pattern) {
+            patterns.push(pattern.to_owned());
+        }
+    }
+
+    /// Puts each domain on the PTR patterns of its addresses.
+    fn finish_ptr(&mut self) {
+        let patterns = std::mem::take(&mut self.ptr_patterns);
+        if patterns.is_empty() {
+            return;
+        }
+        for index in 0..self.facts.domains.len() {
+            let mut found = Vec::new();
+            for ip in &self.facts.domains[index].addresses {
+                for pattern in patterns.get(ip).into_iter().flatten() {
+                    found.push(self.facts.entities.intern(EntityKind::PtrPattern, pattern));
+                }
+            }
+            let d = &mut self.facts.domains[index];
+            for id in found {
+                if !d.entities.contains(&(EntityKind::PtrPattern, id)) {
+                    d.entities.push((EntityKind::PtrPattern, id));
+                }
+            }
+        }
     }
 
     /// Turns the window's first sightings into changes: a record that
@@ -448,14 +493,14 @@ pub fn subnet_of(ip: IpAddr) -> String {
 }
 
 /// The AS of `ip` in the first table that has it.
-fn asn_of(tables: &[Vec<SnapshotAsnSegment>], ip: IpAddr) -> Option<u32> {
+fn asn_of(tables: &[Vec<SnapshotAsnSegment>], ip: IpAddr) -> Option<&SnapshotAsnSegment> {
     let key = ip_key(ip);
     for table in tables {
         let after = table.partition_point(|s| s.start <= key);
         if let Some(segment) = after.checked_sub(1).and_then(|i| table.get(i))
             && segment.end >= key
         {
-            return segment.asn;
+            return Some(segment);
         }
     }
     None

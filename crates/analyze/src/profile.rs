@@ -98,13 +98,13 @@ fn share(part: u64, whole: u64) -> f64 {
 /// Profiles of every entity, by kind and id.
 #[derive(Debug, Clone, Default)]
 pub struct Profiles {
-    by_kind: [Vec<Profile>; 6],
+    by_kind: [Vec<Profile>; EntityKind::COUNT],
 }
 
 impl Profiles {
     /// Counts every domain into the profiles of its entities.
     pub fn build(facts: &Facts) -> Self {
-        let mut by_kind: [Vec<Profile>; 6] = Default::default();
+        let mut by_kind: [Vec<Profile>; EntityKind::COUNT] = Default::default();
         for kind in EntityKind::ALL {
             let count = facts.entities.count(kind);
             by_kind[kind as usize] = (0..count)
@@ -115,7 +115,8 @@ impl Profiles {
                 .collect();
         }
 
-        let mut categories: [hashbrown::HashMap<(u32, String), u64>; 6] = Default::default();
+        let mut categories: [hashbrown::HashMap<(u32, String), u64>; EntityKind::COUNT] =
+            Default::default();
         for domain in &facts.domains {
             let mut seen: Vec<(EntityKind, u32)> = Vec::with_capacity(domain.entities.len());
             for &(kind, id) in &domain.entities {
@@ -190,7 +191,8 @@ fn count_domain(profile: &mut Profile, domain: &crate::facts::DomainFacts, as_of
     profile.changes += u64::from(domain.changes);
     if is_recent(domain, as_of) {
         profile.recent += 1;
-        profile.recent_listed_weight += domain.listing.as_ref().map_or(0.0, |l| l.severity.weight());
+        profile.recent_listed_weight +=
+            domain.listing.as_ref().map_or(0.0, |l| l.severity.weight());
     }
 }
 

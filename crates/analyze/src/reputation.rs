@@ -198,7 +198,7 @@ fn adjust(score: f64, flags: Flags) -> (f64, Option<&'static str>) {
 /// Every entity's reputation, by kind and id.
 #[derive(Debug, Clone, Default)]
 pub struct Reputations {
-    by_kind: [Vec<Reputation>; 6],
+    by_kind: [Vec<Reputation>; EntityKind::COUNT],
     /// The base rate used.
     pub base_rate: f64,
 }
@@ -207,7 +207,7 @@ impl Reputations {
     /// Scores every entity of `facts`.
     pub fn build(facts: &Facts, profiles: &Profiles, settings: &Settings) -> Self {
         let base_rate = base_rate(facts);
-        let mut by_kind: [Vec<Reputation>; 6] = Default::default();
+        let mut by_kind: [Vec<Reputation>; EntityKind::COUNT] = Default::default();
         for kind in EntityKind::ALL {
             by_kind[kind as usize] = profiles
                 .of_kind(kind)

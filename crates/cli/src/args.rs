@@ -139,6 +139,12 @@ pub enum Command {
     /// Uses no store.
     Eval(EvalArgs),
 
+    /// From a seed domain to the domains sharing its rare
+    /// infrastructure (name servers, subnets, PTR patterns, registrant
+    /// addresses, …), grouped into clusters with what each shares: as
+    /// text, JSON, or a self-contained HTML report (--html).
+    Investigate(InvestigateArgs),
+
     /// Record an analyst's verdict on a domain (a label of the source
     /// `analyst` that scores and views use); a new verdict replaces the
     /// opposite one.
@@ -500,8 +506,31 @@ pub struct EvalArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InvestigateArgs {
+    /// The seed domain (any name: its registered domain is used).
+    pub domain: String,
+
+    /// Rounds of pivoting from the seed (1 to 5).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=5))]
+    pub depth: u32,
+
+    /// The most related domains to collect (1 to 100000).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_domains: u32,
+
+    /// Do not pivot on values carried by more domains than this.
+    #[arg(long, default_value_t = 5_000)]
+    pub max_pivot: u64,
+
+    /// Also write the report as one self-contained HTML page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ReputationArgs {
-    /// ns_domain, ns_host, asn, subnet, registrar or registrant.
+    /// ns_domain, ns_host, asn, subnet, registrar, registrant or
+    /// ptr_pattern.
     pub kind: String,
 
     /// The entity: a name, `AS64500`, `192.0.2.0/24`, a registrar's

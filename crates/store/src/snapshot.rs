@@ -44,6 +44,8 @@ pub struct SnapshotRecord<'a> {
     pub ns_domain: Option<&'a str>,
     /// For A/AAAA rows: the address.
     pub ip: Option<IpAddr>,
+    /// For PTR rows: the naming pattern of the target.
+    pub ptr_pattern: Option<&'a str>,
     /// Whether the row is current at the moment (see the module docs);
     /// rows that ended within the window before it are handed over too,
     /// for churn.
@@ -107,11 +109,13 @@ pub struct SnapshotAsnSegment {
     pub holder: Option<String>,
 }
 
-/// Observations of the types analysis reads: NS, A, AAAA, MX, CNAME.
+/// Observations of the types analysis reads: NS, A, AAAA, MX, CNAME,
+/// PTR.
 const RECORDS_SQL: &str = "
-SELECT name, rrtype, rdata, ttl, first_seen, last_seen, source, zone, delegation, ns_domain, ip
+SELECT name, rrtype, rdata, ttl, first_seen, last_seen, source, zone, delegation, ns_domain, ip,
+       ptr_pattern
 FROM observations
-WHERE rrtype IN (1, 2, 5, 15, 28) AND first_seen <= :as_of AND last_seen >= :since";
+WHERE rrtype IN (1, 2, 5, 12, 15, 28) AND first_seen <= :as_of AND last_seen >= :since";
 
 /// Labels known at the moment: first seen by then (a score as of a
 /// moment must not use what was listed later), or from a source with no
@@ -150,7 +154,7 @@ const SEGMENTS_SQL: &str = "
 SELECT start, end, asn, holder FROM asn_segments WHERE batch_id = :batch ORDER BY start";
 
 impl SqliteStore {
-    /// Streams the NS, A, AAAA, MX and CNAME observations that are
+    /// Streams the NS, A, AAAA, MX, CNAME and PTR observations that are
     /// current at `as_of`, and those that stopped being current within
     /// `window` seconds before it (flagged `current: false`). Returns
     /// how many rows were handed over.
@@ -304,6 +308,7 @@ fn snapshot_record<'r>(
         delegation: row.get(8)?,
         ns_domain: row.get_ref(9)?.as_str_or_null()?,
         ip,
+        ptr_pattern: row.get_ref(11)?.as_str_or_null()?,
         current,
     })
 }

@@ -12,6 +12,7 @@ mod ingest_labels;
 mod ingest_pdns;
 mod ingest_registration;
 mod ingest_zone;
+mod investigate;
 mod nameserver;
 mod network;
 mod outcome;
@@ -76,6 +77,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Verdict(args) => score::run_verdict(ctx, &args),
         Command::Risk(args) => score::run_risk(ctx, &args),
         Command::Eval(args) => eval::run(ctx, &args),
+        Command::Investigate(args) => investigate::run(ctx, &args),
     }
 }
 

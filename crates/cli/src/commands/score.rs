@@ -334,6 +334,7 @@ fn entity_key(kind: EntityKind, text: &str) -> Result<String> {
             Ok(nshunt_analyze::load::subnet_of(ip))
         }
         EntityKind::Registrar => Ok(text.to_lowercase()),
+        EntityKind::PtrPattern => Ok(text.trim_end_matches('.').to_lowercase()),
         EntityKind::Registrant => {
             Ok(text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
         }

@@ -1,0 +1,466 @@
+//! Investigations: from a seed domain to the domains that share its
+//! rare infrastructure, grouped into clusters with their commonalities.
+//!
+//! # Finding related domains
+//!
+//! Starting from the seed, each round follows every entity of the
+//! domains found so far (name-server domain and host, AS, subnet,
+//! registrar, registrant address, PTR pattern) that carries at most
+//! [`Options::max_pivot`] domains and is not shared infrastructure
+//! (CDN, dynamic DNS, popular or allow-listed): a name server with 200
+//! domains is a lead, a registrar with twenty million is not.
+//! [`Options::depth`] rounds, at most [`Options::max_domains`] domains.
+//!
+//! # Clusters
+//!
+//! Two related domains are linked when they share a value that is rare
+//! in the whole store (at most [`Options::link_max`] domains, weight
+//! `ln(N / domains)`) and that splits the related domains rather than
+//! spanning them (held by at most half of them, when there are more
+//! than three): the attribute that brought everyone in (the seed's name
+//! server) is what they all have in common, so it is reported as each
+//! cluster's commonality, while the values that separate groups (their
+//! /24s, their PTR patterns) draw the clusters. Linking is transitive
+//! (union-find) and processed in a fixed order, so clusters are
+//! deterministic. A cluster's commonalities are the values all its
+//! members share, rarest first.
+//!
+//! # Limitations
+//!
+//! - A pair of domains sharing only several weak values (a popular
+//!   registrar and a large AS) is not linked: only single rare values
+//!   link.
+//! - The whole store is loaded for each investigation (seconds for
+//!   millions of domains).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::facts::{EntityKind, Facts};
+use crate::lifecycle::lifecycle;
+use crate::score::Scored;
+
+/// How far an investigation reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Options {
+    /// Rounds of pivoting from the seed.
+    pub depth: u32,
+    /// The most related domains to collect (the seed included).
+    pub max_domains: usize,
+    /// Entities carrying more domains than this are not pivoted on.
+    pub max_pivot: u64,
+    /// Values carried by more domains than this in the store do not
+    /// link domains into clusters.
+    pub link_max: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { depth: 2, max_domains: 500, max_pivot: 5_000, link_max: 5_000 }
+    }
+}
+
+/// One entity as an investigation shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityRef {
+    /// Its kind.
+    pub kind: EntityKind,
+    /// Its key (`crime-ns.example`, `AS64500`, `192.0.2.0/24`, …).
+    pub value: String,
+    /// Domains it carries in the whole store.
+    pub domains: u64,
+    /// Its reputation.
+    pub score: f64,
+    /// How rare it is: `ln(N / domains)`, 0 for a value every domain
+    /// has.
+    pub weight: f64,
+}
+
+/// One domain of a cluster: the table row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    /// The domain.
+    pub domain: String,
+    /// Its addresses.
+    pub addresses: Vec<String>,
+    /// The PTR patterns of its addresses.
+    pub ptr: Vec<String>,
+    /// Its AS numbers, with holders where known (`AS64500 Hoster`).
+    pub asn: Vec<String>,
+    /// The brand it impersonates, when one was detected.
+    pub target: Option<String>,
+    /// Its registrar.
+    pub registrar: Option<String>,
+    /// Its first sighting.
+    pub first_seen: Option<i64>,
+    /// Its risk.
+    pub risk: f64,
+    /// Its lifecycle state.
+    pub state: &'static str,
+}
+
+/// A group of related domains linked by rare shared values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cluster {
+    /// 1, 2, … (largest first).
+    pub id: usize,
+    /// What every member shares, rarest first.
+    pub commonalities: Vec<EntityRef>,
+    /// The brands its members impersonate, most frequent first.
+    pub targets: Vec<String>,
+    /// Its members, riskiest first.
+    pub members: Vec<Member>,
+}
+
+/// An investigation's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Investigation {
+    /// The seed.
+    pub seed: Member,
+    /// The seed's entities with their reputations, rarest first, and
+    /// whether they were followed.
+    pub seed_entities: Vec<(EntityRef, bool)>,
+    /// Related domains found (the seed included).
+    pub related: usize,
+    /// Whether [`Options::max_domains`] cut the search short.
+    pub truncated: bool,
+    /// The clusters, largest first; domains linked to no other form
+    /// clusters of one.
+    pub clusters: Vec<Cluster>,
+    /// The options used.
+    pub options: Options,
+}
+
+/// The domains of each entity, for pivoting.
+struct Index {
+    members: BTreeMap<(EntityKind, u32), Vec<u32>>,
+    total: f64,
+}
+
+impl Index {
+    fn build(facts: &Facts) -> Self {
+        let mut members: BTreeMap<(EntityKind, u32), Vec<u32>> = BTreeMap::new();
+        for (i, d) in facts.domains.iter().enumerate() {
+            for &key in &d.entities {
+                let list = members.entry(key).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        Index { members, total: facts.domains.len().max(1) as f64 }
+    }
+
+    fn count(&self, key: (EntityKind, u32)) -> u64 {
+        self.members.get(&key).map_or(0, |m| m.len() as u64)
+    }
+
+    fn weight(&self, key: (EntityKind, u32)) -> f64 {
+        (self.total / self.count(key).max(1) as f64).ln()
+    }
+}
+
+/// Investigates the domain at `seed` in `scored.facts.domains`.
+pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investigation {
+    let facts = &scored.facts;
+    let index = Index::build(facts);
+    let followable = |key: (EntityKind, u32)| {
+        let flags = facts.entities.flags(key.0, key.1);
+        index.count(key) <= options.max_pivot && !flags.is_shared_infrastructure()
+    };
+
+    let (related, truncated) = related(facts, &index, seed as u32, options, &followable);
+    let clusters = clusters(scored, &index, &related, options);
+
+    let mut seed_entities: Vec<(EntityRef, bool)> = facts.domains[seed]
+        .entities
+        .iter()
+        .map(|&key| (entity_ref(scored, &index, key), followable(key)))
+        .collect();
+    seed_entities.sort_by(|a, b| b.0.weight.total_cmp(&a.0.weight).then(a.0.value.cmp(&b.0.value)));
+    seed_entities.dedup_by(|a, b| a.0.kind == b.0.kind && a.0.value == b.0.value);
+
+    Investigation {
+        seed: member(scored, seed as u32),
+        seed_entities,
+        related: related.len(),
+        truncated,
+        clusters,
+        options: *options,
+    }
+}
+
+/// The related domains, breadth first from the seed.
+fn related(
+    facts: &Facts,
+    index: &Index,
+    seed: u32,
+    options: &Options,
+    followable: &dyn Fn((EntityKind, u32)) -> bool,
+) -> (BTreeSet<u32>, bool) {
+    let mut found: BTreeSet<u32> = BTreeSet::from([seed]);
+    let mut frontier = vec![seed];
+    let mut followed: BTreeSet<(EntityKind, u32)> = BTreeSet::new();
+    for _ in 0..options.depth {
+        let mut next = Vec::new();
+        for &domain in &frontier {
+            for &key in &facts.domains[domain as usize].entities {
+                if !followed.insert(key) || !followable(key) {
+                    continue;
+                }
+                for &other in index.members.get(&key).into_iter().flatten() {
+                    if found.len() >= options.max_domains {
+                        return (found, true);
+                    }
+                    if found.insert(other) {
+                        next.push(other);
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    (found, false)
+}
+
+/// Union-find over the related domains, linked by rare splitting
+/// values.
+fn clusters(
+    scored: &Scored,
+    index: &Index,
+    related: &BTreeSet<u32>,
+    options: &Options,
+) -> Vec<Cluster> {
+    let facts = &scored.facts;
+    let domains: Vec<u32> = related.iter().copied().collect();
+
+    let mut holders: BTreeMap<(EntityKind, u32), Vec<usize>> = BTreeMap::new();
+    for (p, &d) in domains.iter().enumerate() {
+        for &key in &facts.domains[d as usize].entities {
+            let list = holders.entry(key).or_default();
+            if list.last() != Some(&p) {
+                list.push(p);
+            }
+        }
+    }
+
+    let mut parent: Vec<usize> = (0..domains.len()).collect();
+    let spanning = |n: usize| domains.len() > 3 && n * 2 > domains.len();
+    for (&key, members) in &holders {
+        let rare = index.count(key) <= options.link_max && index.weight(key) > 0.0;
+        if members.len() < 2 || !rare || spanning(members.len()) {
+            continue;
+        }
+        for pair in members.windows(2) {
+            union(&mut parent, pair[0], pair[1]);
+        }
+    }
+
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for p in 0..domains.len() {
+        let root = find(&mut parent, p);
+        groups.entry(root).or_default().push(p);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, group)| {
+            let ids: Vec<u32> = group.iter().map(|&p| domains[p]).collect();
+            cluster(scored, index, i + 1, &ids)
+        })
+        .collect()
+}
+
+/// One cluster's table, commonalities and targets.
+fn cluster(scored: &Scored, index: &Index, id: usize, ids: &[u32]) -> Cluster {
+    let facts = &scored.facts;
+    let first = &facts.domains[ids[0] as usize];
+    let mut commonalities: Vec<EntityRef> = first
+        .entities
+        .iter()
+        .filter(|key| ids.iter().all(|&d| facts.domains[d as usize].entities.contains(key)))
+        .map(|&key| entity_ref(scored, index, key))
+        .collect();
+    commonalities.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.value.cmp(&b.value)));
+    commonalities.dedup_by(|a, b| a.kind == b.kind && a.value == b.value);
+
+    let mut brands: BTreeMap<&str, usize> = BTreeMap::new();
+    for &d in ids {
+        if let Some(brand) = &facts.domains[d as usize].brand {
+            *brands.entry(brand).or_default() += 1;
+        }
+    }
+    let mut targets: Vec<(&str, usize)> = brands.into_iter().collect();
+    targets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+
+    let mut members: Vec<Member> = ids.iter().map(|&d| member(scored, d)).collect();
+    members.sort_by(|a, b| b.risk.total_cmp(&a.risk).then(a.domain.cmp(&b.domain)));
+    Cluster {
+        id,
+        commonalities,
+        targets: targets.into_iter().map(|(b, _)| b.to_owned()).collect(),
+        members,
+    }
+}
+
+fn entity_ref(scored: &Scored, index: &Index, key: (EntityKind, u32)) -> EntityRef {
+    let (kind, id) = key;
+    EntityRef {
+        kind,
+        value: scored.facts.entities.name(kind, id).to_owned(),
+        domains: index.count(key),
+        score: scored.reputations.get(kind, id).map_or(0.0, |r| r.score),
+        weight: (index.weight(key) * 1000.0).round() / 1000.0,
+    }
+}
+
+/// A domain's table row.
+pub fn member(scored: &Scored, d: u32) -> Member {
+    let facts = &scored.facts;
+    let domain = &facts.domains[d as usize];
+    let names = |kind: EntityKind| -> Vec<String> {
+        domain.entities_of(kind).map(|id| facts.entities.name(kind, id).to_owned()).collect()
+    };
+    let asn = domain
+        .entities_of(EntityKind::Asn)
+        .map(|id| {
+            let name = facts.entities.name(EntityKind::Asn, id);
+            match facts.entities.holder(id) {
+                Some(holder) => format!("{name} {holder}"),
+                None => name.to_owned(),
+            }
+        })
+        .collect();
+    Member {
+        domain: domain.name.clone(),
+        addresses: domain.addresses.iter().map(ToString::to_string).collect(),
+        ptr: names(EntityKind::PtrPattern),
+        asn,
+        target: domain.brand.clone(),
+        registrar: names(EntityKind::Registrar).into_iter().next(),
+        first_seen: domain.first_seen,
+        risk: scored.risks[d as usize].risk,
+        state: lifecycle(domain, facts.as_of).state.as_str(),
+    }
+}
+
+fn find(parent: &mut [usize], x: usize) -> usize {
+    let mut root = x;
+    while parent[root] != root {
+        root = parent[root];
+    }
+    let mut node = x;
+    while parent[node] != root {
+        let next = parent[node];
+        parent[node] = root;
+        node = next;
+    }
+    root
+}
+
+/// Joins two sets, the smaller root winning (deterministic).
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
+    parent[high] = low;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::DomainFacts;
+    use crate::reputation::Settings;
+    use crate::score::score_facts;
+
+    /// Ten crime domains on one name server, split over two /24s with a
+    /// PTR pattern each; the /24s also carry benign domains, and a big
+    /// benign population shares the registrar.
+    fn world() -> Facts {
+        let mut facts = Facts::new(1_000_000);
+        let e = &mut facts.entities;
+        let ns = e.intern(EntityKind::NsDomain, "crime-ns.example");
+        let big_ns = e.intern(EntityKind::NsDomain, "big.example");
+        let registrar = e.intern(EntityKind::Registrar, "popular registrar");
+        let nets = [
+            e.intern(EntityKind::Subnet, "192.0.2.0/24"),
+            e.intern(EntityKind::Subnet, "198.51.100.0/24"),
+        ];
+        let ptrs = [
+            e.intern(EntityKind::PtrPattern, "*-a.hoster-one.example"),
+            e.intern(EntityKind::PtrPattern, "*.vps.hoster-two.example"),
+        ];
+        for i in 0..10 {
+            facts.domains.push(DomainFacts {
+                name: format!("crime{i}.example"),
+                entities: vec![
+                    (EntityKind::NsDomain, ns),
+                    (EntityKind::Registrar, registrar),
+                    (EntityKind::Subnet, nets[i % 2]),
+                    (EntityKind::PtrPattern, ptrs[i % 2]),
+                ],
+                ..DomainFacts::default()
+            });
+        }
+        for i in 0..200 {
+            facts.domains.push(DomainFacts {
+                name: format!("shop{i}.example"),
+                entities: vec![(EntityKind::NsDomain, big_ns), (EntityKind::Registrar, registrar)],
+                ..DomainFacts::default()
+            });
+        }
+        facts
+    }
+
+    #[test]
+    fn the_seed_s_name_server_brings_both_groups_and_their_networks_split_them() {
+        let scored = score_facts(world(), &Settings::default());
+        let options = Options { max_pivot: 50, link_max: 50, ..Options::default() };
+        let found = investigate(&scored, 0, &options);
+
+        assert_eq!(found.related, 10, "the registrar (210 domains) is not followed");
+        assert_eq!(found.clusters.len(), 2);
+        let names = |c: &Cluster| -> Vec<String> {
+            let mut n: Vec<String> = c.members.iter().map(|m| m.domain.clone()).collect();
+            n.sort();
+            n
+        };
+        assert_eq!(
+            names(&found.clusters[0]),
+            [
+                "crime0.example",
+                "crime2.example",
+                "crime4.example",
+                "crime6.example",
+                "crime8.example"
+            ]
+        );
+        assert_eq!(
+            names(&found.clusters[1]),
+            [
+                "crime1.example",
+                "crime3.example",
+                "crime5.example",
+                "crime7.example",
+                "crime9.example"
+            ]
+        );
+
+        let common: Vec<&str> =
+            found.clusters[0].commonalities.iter().map(|c| c.value.as_str()).collect();
+        assert!(
+            common.contains(&"crime-ns.example") && common.contains(&"*-a.hoster-one.example"),
+            "{common:?}"
+        );
+        assert!(!common.contains(&"*.vps.hoster-two.example"));
+        // The registrar is shared, but so common that it is the last
+        // commonality.
+        assert_eq!(common.last(), Some(&"popular registrar"));
+
+        let again = investigate(&scored, 0, &options);
+        assert_eq!(again, found, "deterministic");
+    }
+}

@@ -1,0 +1,192 @@
+//! The investigation as one self-contained HTML page: styles inline, the
+//! pivot graph as inline SVG laid out here (seed in the middle, clusters
+//! around it, their domains around them), no script, nothing fetched
+//! from anywhere.
+
+use std::f64::consts::TAU;
+use std::fmt::Write as _;
+
+use nshunt_analyze::investigate::{Cluster, Investigation};
+
+use crate::time::format_moment;
+
+/// The graph's size in pixels.
+const SIZE: f64 = 900.0;
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}\
+th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f2f2f2}\
+td.num{text-align:right}.risky{color:#b00;font-weight:bold}\
+svg{border:1px solid #ddd;background:#fcfcfc}code{background:#f4f4f4;padding:0 3px}";
+
+/// The whole page.
+pub fn report(f: &Investigation, as_of: i64) -> String {
+    let mut page = String::new();
+    let title = format!("nshunt investigation: {}", escape(&f.seed.domain));
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{title}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n\
+         <p>As of {} · risk {:.1} · {} · {} related domains in {} clusters</p>\n",
+        escape(&format_moment(as_of)),
+        f.seed.risk,
+        f.seed.state,
+        f.related,
+        f.clusters.len()
+    );
+    page.push_str(&graph(f));
+    page.push_str(&seed_table(f));
+    for cluster in &f.clusters {
+        page.push_str(&cluster_section(cluster));
+    }
+    page.push_str("</body></html>\n");
+    page
+}
+
+/// The pivot graph.
+fn graph(f: &Investigation) -> String {
+    let center = SIZE / 2.0;
+    let mut svg = format!(
+        "<h2>Pivot graph</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{SIZE}\" \
+         height=\"{SIZE}\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" \
+         aria-label=\"seed, clusters and their domains\">\n"
+    );
+    let count = f.clusters.len().max(1) as f64;
+    for (i, cluster) in f.clusters.iter().enumerate() {
+        let angle = TAU * i as f64 / count;
+        let (cx, cy) = (center + 280.0 * angle.cos(), center + 280.0 * angle.sin());
+        let shared = cluster.commonalities.first().map(|c| c.value.as_str()).unwrap_or("");
+        let _ = write!(
+            svg,
+            "<line x1=\"{center:.1}\" y1=\"{center:.1}\" x2=\"{cx:.1}\" y2=\"{cy:.1}\" \
+             stroke=\"#999\"><title>{}</title></line>\n",
+            escape(shared)
+        );
+        members(&mut svg, cluster, cx, cy);
+        let _ = write!(
+            svg,
+            "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"18\" fill=\"#4a78c2\"><title>cluster {} \
+             ({} domains)</title></circle><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
+             font-size=\"12\" fill=\"#fff\">{}</text>\n",
+            cluster.id,
+            cluster.members.len(),
+            cy + 4.0,
+            cluster.id
+        );
+    }
+    let _ = write!(
+        svg,
+        "<circle cx=\"{center}\" cy=\"{center}\" r=\"24\" fill=\"#c0392b\"><title>{}</title>\
+         </circle><text x=\"{center}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n</svg>\n",
+        escape(&f.seed.domain),
+        center + 42.0,
+        escape(&f.seed.domain)
+    );
+    svg
+}
+
+/// A cluster's domains on a small circle around it.
+fn members(svg: &mut String, cluster: &Cluster, cx: f64, cy: f64) {
+    let n = cluster.members.len().max(1) as f64;
+    for (j, m) in cluster.members.iter().enumerate() {
+        let a = TAU * j as f64 / n;
+        let (x, y) = (cx + 70.0 * a.cos(), cy + 70.0 * a.sin());
+        let color = if m.risk >= 50.0 { "#c0392b" } else { "#7f8c8d" };
+        let _ = write!(
+            svg,
+            "<line x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
+             <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{color}\"><title>{} (risk {:.1}, \
+             {})</title></circle>\n",
+            escape(&m.domain),
+            m.risk,
+            m.state
+        );
+    }
+}
+
+fn seed_table(f: &Investigation) -> String {
+    let mut html = String::from(
+        "<h2>Seed infrastructure</h2>\n<table><tr><th>kind</th><th>value</th><th>domains</th>\
+         <th>score</th><th>followed</th></tr>\n",
+    );
+    for (e, followed) in &f.seed_entities {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
+             <td class=\"num\">{:.1}</td><td>{}</td></tr>\n",
+            e.kind.as_str(),
+            escape(&e.value),
+            e.domains,
+            e.score,
+            if *followed { "yes" } else { "no" }
+        );
+    }
+    html.push_str("</table>\n");
+    html
+}
+
+fn cluster_section(c: &Cluster) -> String {
+    let mut html =
+        format!("<h2>Cluster {} ({} domains)</h2>\n<p>Shared by all: ", c.id, c.members.len());
+    let common: Vec<String> = c
+        .commonalities
+        .iter()
+        .map(|e| {
+            format!("{} <code>{}</code> ({} domains)", e.kind.as_str(), escape(&e.value), e.domains)
+        })
+        .collect();
+    html.push_str(&if common.is_empty() { "-".into() } else { common.join("; ") });
+    if !c.targets.is_empty() {
+        let targets: Vec<String> = c.targets.iter().map(|t| escape(t)).collect();
+        let _ = write!(html, "<br>Targets: {}", targets.join(", "));
+    }
+    html.push_str(
+        "</p>\n<table><tr><th>domain</th><th>A</th><th>PTR</th><th>AS</th><th>target</th>\
+         <th>registrar</th><th>first seen</th><th>risk</th><th>state</th></tr>\n",
+    );
+    for m in &c.members {
+        let class = if m.risk >= 50.0 { " class=\"num risky\"" } else { " class=\"num\"" };
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td{class}>{:.1}</td><td>{}</td></tr>\n",
+            escape(&m.domain),
+            escape(&m.addresses.join(" ")),
+            escape(&m.ptr.join(" ")),
+            escape(&m.asn.join(" ")),
+            escape(m.target.as_deref().unwrap_or("-")),
+            escape(m.registrar.as_deref().unwrap_or("-")),
+            m.first_seen.map_or_else(|| "-".into(), format_moment),
+            m.risk,
+            m.state
+        );
+    }
+    html.push_str("</table>\n");
+    html
+}
+
+/// Text made safe for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}
