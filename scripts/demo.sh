@@ -43,5 +43,11 @@ say "$nshunt" --store "$work_pdns" ingest pdns examples/data/zeek-dns.log.gz
 say "$nshunt" --store "$work_pdns" ingest asn --source asn-sample examples/data/asn-sample.csv
 say "$nshunt" --store "$work_pdns" domain www.google.com
 say "$nshunt" --store "$work_pdns" asn AS15169 --limit 5
+
+# The analyst's path in one command: from the look-alike with the
+# verdict to the domains on its name server, clustered, with an HTML
+# report that loads nothing from the network.
+say "$nshunt" investigate xn--microsoftonlne-hgc.com --html "$work/investigation.html"
 echo
 echo "store: $NSHUNT_STORE"
+echo "report: $work/investigation.html"

@@ -78,12 +78,11 @@ fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()>
     table.write(out, "  ")?;
 
     let more = if f.truncated { " (cut at --max-domains)" } else { "" };
-    writeln!(
-        out,
-        "\n{} related domains{more}, {} clusters",
-        thousands(f.related as u64),
-        f.clusters.len()
-    )?;
+    let clusters = match f.clusters.len() {
+        1 => "1 cluster".to_owned(),
+        n => format!("{n} clusters"),
+    };
+    writeln!(out, "\n{} related domains{more}, {clusters}", thousands(f.related as u64))?;
     for c in &f.clusters {
         write_cluster(out, c)?;
     }
