@@ -6,7 +6,9 @@
 //! Starting from the seed, each round follows every entity of the
 //! domains found so far (name-server domain and host, AS, subnet,
 //! registrar, registrant address, PTR pattern) that carries at most
-//! [`Options::max_pivot`] domains and is not shared infrastructure
+//! [`Options::max_pivot`] domains (and at most
+//! [`Options::max_pivot_share`] of all domains) and is not shared
+//! infrastructure
 //! (CDN, dynamic DNS, popular or allow-listed): a name server with 200
 //! domains is a lead, a registrar with twenty million is not.
 //! [`Options::depth`] rounds, at most [`Options::max_domains`] domains.
@@ -50,6 +52,10 @@ pub struct Options {
     pub max_domains: usize,
     /// Entities carrying more domains than this are not pivoted on.
     pub max_pivot: u64,
+    /// Nor are entities carrying more than this share of all the
+    /// store's domains (in a small store, a registrar with half of
+    /// them is no lead either).
+    pub max_pivot_share: f64,
     /// Values carried by more domains than this in the store do not
     /// link domains into clusters.
     pub link_max: u64,
@@ -57,7 +63,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { depth: 2, max_domains: 500, max_pivot: 5_000, link_max: 5_000 }
+        Options {
+            depth: 2,
+            max_domains: 500,
+            max_pivot: 5_000,
+            max_pivot_share: 0.05,
+            link_max: 5_000,
+        }
     }
 }
 
@@ -167,7 +179,10 @@ pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investiga
     let index = Index::build(facts);
     let followable = |key: (EntityKind, u32)| {
         let flags = facts.entities.flags(key.0, key.1);
-        index.count(key) <= options.max_pivot && !flags.is_shared_infrastructure()
+        let count = index.count(key);
+        count <= options.max_pivot
+            && count as f64 <= options.max_pivot_share * index.total
+            && !flags.is_shared_infrastructure()
     };
 
     let (related, truncated) = related(facts, &index, seed as u32, options, &followable);
@@ -248,7 +263,10 @@ fn clusters(
     let mut parent: Vec<usize> = (0..domains.len()).collect();
     let spanning = |n: usize| domains.len() > 3 && n * 2 > domains.len();
     for (&key, members) in &holders {
-        let rare = index.count(key) <= options.link_max && index.weight(key) > 0.0;
+        let count = index.count(key);
+        let rare = count <= options.link_max
+            && count as f64 <= options.max_pivot_share * index.total
+            && index.weight(key) > 0.0;
         if members.len() < 2 || !rare || spanning(members.len()) {
             continue;
         }
@@ -418,7 +436,8 @@ mod tests {
     #[test]
     fn the_seed_s_name_server_brings_both_groups_and_their_networks_split_them() {
         let scored = score_facts(world(), &Settings::default());
-        let options = Options { max_pivot: 50, link_max: 50, ..Options::default() };
+        let options =
+            Options { max_pivot: 50, link_max: 50, max_pivot_share: 1.0, ..Options::default() };
         let found = investigate(&scored, 0, &options);
 
         assert_eq!(found.related, 10, "the registrar (210 domains) is not followed");

@@ -1,0 +1,204 @@
+//! `nshunt investigate` on a generated world built like the crimeware
+//! case: a low-density name server with low TTLs, its domains
+//! registered through one popular registrar behind one widely used
+//! privacy address, split over two hosting AS numbers that also host
+//! many benign domains, each group with PTR patterns of its own, among
+//! a large benign background. The investigation must return both groups
+//! as separate clusters with the right members and commonalities.
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::Env;
+use serde_json::Value;
+
+const BENIGN: usize = 1_500;
+const PER_GROUP: usize = 8;
+
+/// The world's files: a zone, passive DNS (A and PTR, low TTLs for the
+/// crime), an ASN table and one WHOIS answer per domain.
+fn world(env: &Env) -> [String; 4] {
+    let mut zone = String::from("$ORIGIN test.\n$TTL 86400\n");
+    let mut cof = String::new();
+    let seen = 1_780_000_000i64;
+    let mut a = |name: &str, ip: &str, ttl: u32| {
+        let _ = writeln!(
+            cof,
+            r#"{{"rrname":"{name}","rrtype":"A","rdata":"{ip}","ttl":{ttl},"time_first":{seen},"time_last":{seen},"count":3}}"#
+        );
+    };
+    let mut ptrs = Vec::new();
+
+    for group in 0..2 {
+        for i in 0..PER_GROUP {
+            let name = format!("secure-login-{group}{i}.test");
+            let _ = writeln!(zone, "{} IN NS ns1.crime-ns.test.", name.trim_end_matches(".test"));
+            let _ = writeln!(zone, "{} IN NS ns2.crime-ns.test.", name.trim_end_matches(".test"));
+            let (ip, ptr) = if group == 0 {
+                (format!("192.0.2.{}", 10 + i), format!("192-0-2-{}.static.hostone.test", 10 + i))
+            } else {
+                (
+                    format!("198.51.100.{}", 20 + i),
+                    format!("ip-198-51-100-{}.cloud.hosttwo.test", 20 + i),
+                )
+            };
+            a(&name, &ip, 60);
+            ptrs.push((ip, ptr));
+        }
+    }
+    for i in 0..BENIGN {
+        let name = format!("shop{i}.test");
+        let _ = writeln!(zone, "shop{i} IN NS ns{}.bighost.test.", 1 + i % 2);
+        // Half on each AS, in /24s of their own.
+        let ip = if i % 2 == 0 {
+            format!("192.0.3.{}", i % 250)
+        } else {
+            format!("198.51.101.{}", i % 250)
+        };
+        a(&name, &ip, 3600);
+    }
+    for (ip, ptr) in &ptrs {
+        let octets: Vec<&str> = ip.split('.').rev().collect();
+        let _ = writeln!(
+            cof,
+            r#"{{"rrname":"{}.in-addr.arpa","rrtype":"PTR","rdata":"{ptr}","ttl":3600,"time_first":{seen},"time_last":{seen},"count":1}}"#,
+            octets.join(".")
+        );
+    }
+
+    let table = "start_ip,end_ip,asn,as_org\n192.0.2.0,192.0.3.255,64500,HostOne Ltd\n\
+                 198.51.100.0,198.51.101.255,64501,HostTwo Cloud\n";
+
+    let whois = env.path("whois");
+    std::fs::create_dir_all(&whois).unwrap();
+    let all = (0..2)
+        .flat_map(|g| (0..PER_GROUP).map(move |i| format!("secure-login-{g}{i}.test")))
+        .chain((0..BENIGN).map(|i| format!("shop{i}.test")));
+    for name in all {
+        let text = format!(
+            "Domain Name: {name}\nRegistrar: Popular Registrar, Inc.\nCreation Date: 2026-05-01T00:00:00Z\n\
+             Registrant Organization: Privacy Service Ltd\nRegistrant Street: 1 Proxy Lane\n\
+             Registrant City: Reykjavik\nRegistrant Country: IS\n"
+        );
+        std::fs::write(whois.join(format!("{name}.txt")), text).unwrap();
+    }
+
+    let write = |file: &str, text: &str| {
+        let path = env.path(file);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    [
+        write("test.zone", &zone),
+        write("pdns.jsonl", &cof),
+        write("asn.csv", table),
+        whois.to_str().unwrap().to_owned(),
+    ]
+}
+
+fn load(env: &Env) {
+    let [zone, pdns, asn, whois] = world(env);
+    let quiet = ["--no-score", "-q"];
+    let date = ["--date", "2026-05-28"];
+    env.ok(&[&quiet[..], &["ingest", "zone", "--origin", "test"], &date[..], &[zone.as_str()]]
+        .concat());
+    env.ok(&[&quiet[..], &["ingest", "pdns", pdns.as_str()]].concat());
+    env.ok(&[&quiet[..], &["ingest", "asn", "--source", "t", asn.as_str()]].concat());
+    env.ok(&[&quiet[..], &["ingest", "whois"], &date[..], &[whois.as_str()]].concat());
+}
+
+fn members(cluster: &Value) -> Vec<String> {
+    let mut names: Vec<String> = cluster["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["domain"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn common(cluster: &Value) -> Vec<(String, String)> {
+    cluster["commonalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap().to_owned(), c["value"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
+    let env = Env::new();
+    load(&env);
+    let html = env.path("report.html");
+    let found =
+        env.json(&["investigate", "secure-login-03.test", "--html", html.to_str().unwrap()]);
+
+    assert_eq!(found["related"], 2 * PER_GROUP as u64, "{}", found["seed_entities"]);
+    let clusters = found["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 2, "{}", found["clusters"]);
+    let expected = |g: usize| -> Vec<String> {
+        (0..PER_GROUP).map(|i| format!("secure-login-{g}{i}.test")).collect()
+    };
+    assert_eq!(members(&clusters[0]), expected(0));
+    assert_eq!(members(&clusters[1]), expected(1));
+
+    let first = common(&clusters[0]);
+    let has = |c: &[(String, String)], kind: &str, value: &str| {
+        c.iter().any(|(k, v)| k == kind && v == value)
+    };
+    assert!(has(&first, "ns_domain", "crime-ns.test"), "{first:?}");
+    assert!(has(&first, "ptr_pattern", "*.static.hostone.test"), "{first:?}");
+    assert!(has(&first, "subnet", "192.0.2.0/24"), "{first:?}");
+    assert!(has(&first, "asn", "AS64500"), "{first:?}");
+    // The registrar and the privacy address are shared by all, but by
+    // 1,500 benign domains too: listed, rarest first, so last.
+    let last_two: Vec<&str> = first.iter().rev().take(2).map(|(k, _)| k.as_str()).collect();
+    assert!(last_two.contains(&"registrar") && last_two.contains(&"registrant"), "{first:?}");
+    let second = common(&clusters[1]);
+    let ptr = second.iter().find(|(k, _)| k == "ptr_pattern").map(|(_, v)| v.as_str());
+    assert!(
+        ptr.is_some_and(|p| p.ends_with(".cloud.hosttwo.test") && p.contains('*')),
+        "{second:?}"
+    );
+    assert!(has(&second, "asn", "AS64501"), "{second:?}");
+
+    let seed_entities = found["seed_entities"].as_array().unwrap();
+    let followed = |kind: &str| {
+        seed_entities.iter().find(|e| e[0]["kind"] == kind).map(|e| e[1].as_bool().unwrap())
+    };
+    assert_eq!(followed("ns_domain"), Some(true));
+    assert_eq!(followed("registrar"), Some(false), "all 1,516 domains: no lead");
+    assert_eq!(followed("asn"), Some(false), "half of the store: no lead");
+    assert_eq!(followed("subnet"), Some(true));
+
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<svg"));
+    assert!(!page.contains("src=") && !page.contains("<link") && !page.contains("<script"));
+    assert!(page.contains("secure-login-17.test"));
+
+    let again = env.json(&["investigate", "secure-login-03.test"]);
+    assert_eq!(again["clusters"], found["clusters"], "deterministic");
+}
+
+#[test]
+fn common_values_are_not_followed_and_unknown_seeds_say_why() {
+    let env = Env::new();
+    load(&env);
+    let found = env.json(&["investigate", "secure-login-03.test", "--max-pivot", "10"]);
+    let seed_entities = found["seed_entities"].as_array().unwrap();
+    let ns = seed_entities.iter().find(|e| e[0]["kind"] == "ns_domain").unwrap();
+    assert_eq!(ns[1], false, "16 domains is over --max-pivot 10");
+    assert_eq!(found["related"], PER_GROUP as u64, "only the seed's /24 and PTR pattern lead");
+
+    let text = env.ok(&["investigate", "secure-login-03.test"]);
+    assert!(text.contains("cluster 1 (8 domains)") && text.contains("shared by all"), "{text}");
+
+    let missing = env.run(&["investigate", "nowhere.test"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not in the store"));
+    let suffix = env.run(&["investigate", "co.uk"]);
+    assert_eq!(suffix.status.code(), Some(2));
+}
