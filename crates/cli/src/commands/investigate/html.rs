@@ -23,7 +23,7 @@ svg{border:1px solid #ddd;background:#fcfcfc}code{background:#f4f4f4;padding:0 3
 pub fn report(f: &Investigation, as_of: i64) -> String {
     let mut page = String::new();
     let title = format!("nshunt investigation: {}", escape(&f.seed.domain));
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>{title}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n\
@@ -56,14 +56,14 @@ fn graph(f: &Investigation) -> String {
         let angle = TAU * i as f64 / count;
         let (cx, cy) = (center + 280.0 * angle.cos(), center + 280.0 * angle.sin());
         let shared = cluster.commonalities.first().map(|c| c.value.as_str()).unwrap_or("");
-        let _ = write!(
+        let _ = writeln!(
             svg,
             "<line x1=\"{center:.1}\" y1=\"{center:.1}\" x2=\"{cx:.1}\" y2=\"{cy:.1}\" \
              stroke=\"#999\"><title>{}</title></line>\n",
             escape(shared)
         );
         members(&mut svg, cluster, cx, cy);
-        let _ = write!(
+        let _ = writeln!(
             svg,
             "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"18\" fill=\"#4a78c2\"><title>cluster {} \
              ({} domains)</title></circle><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
@@ -74,7 +74,7 @@ fn graph(f: &Investigation) -> String {
             cluster.id
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         svg,
         "<circle cx=\"{center}\" cy=\"{center}\" r=\"24\" fill=\"#c0392b\"><title>{}</title>\
          </circle><text x=\"{center}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n</svg>\n",
@@ -92,7 +92,7 @@ fn members(svg: &mut String, cluster: &Cluster, cx: f64, cy: f64) {
         let a = TAU * j as f64 / n;
         let (x, y) = (cx + 70.0 * a.cos(), cy + 70.0 * a.sin());
         let color = if m.risk >= 50.0 { "#c0392b" } else { "#7f8c8d" };
-        let _ = write!(
+        let _ = writeln!(
             svg,
             "<line x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
              <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{color}\"><title>{} (risk {:.1}, \
@@ -110,7 +110,7 @@ fn seed_table(f: &Investigation) -> String {
          <th>score</th><th>followed</th></tr>\n",
     );
     for (e, followed) in &f.seed_entities {
-        let _ = write!(
+        let _ = writeln!(
             html,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
              <td class=\"num\">{:.1}</td><td>{}</td></tr>\n",
@@ -146,7 +146,7 @@ fn cluster_section(c: &Cluster) -> String {
     );
     for m in &c.members {
         let class = if m.risk >= 50.0 { " class=\"num risky\"" } else { " class=\"num\"" };
-        let _ = write!(
+        let _ = writeln!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td{class}>{:.1}</td><td>{}</td></tr>\n",
