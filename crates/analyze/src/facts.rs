@@ -198,6 +198,10 @@ pub struct DomainFacts {
     pub expires: Option<i64>,
     /// The registrant is a privacy or proxy service.
     pub privacy: bool,
+    /// The registrant's organisation.
+    pub org: Option<String>,
+    /// The registrant's country (upper case).
+    pub country: Option<String>,
     /// The strongest block-list entry known at the moment.
     pub listing: Option<Listing>,
     /// Allow-list and infrastructure flags of the name, its addresses

@@ -11,6 +11,7 @@
 
 pub mod dga;
 pub mod eval;
+pub mod explore;
 pub mod facts;
 pub mod investigate;
 pub mod lifecycle;

@@ -272,6 +272,8 @@ impl Builder {
         d.created = r.created;
         d.expires = r.expires;
         d.privacy = r.privacy;
+        d.org = r.org.map(str::to_owned);
+        d.country = r.country.map(str::to_uppercase);
         d.entities.extend(registrar.map(|id| (EntityKind::Registrar, id)));
         d.entities.extend(registrant.map(|id| (EntityKind::Registrant, id)));
     }
@@ -371,7 +373,10 @@ impl Lists {
             self.prefixes.push(length);
         }
 
-        if label.list == "block" && matches!(label.kind, "domain" | "suffix") {
+        // A suffix label on a whole public suffix (maltrail's `.tk`)
+        // says something of a TLD, not of each domain under it.
+        let whole_suffix = label.kind == "suffix" && registered_domain(label.value).is_none();
+        if label.list == "block" && matches!(label.kind, "domain" | "suffix") && !whole_suffix {
             let listing = Listing {
                 severity: severity(label),
                 category: label.category.to_owned(),

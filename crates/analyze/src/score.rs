@@ -71,6 +71,9 @@ pub fn run(
     let started = Instant::now();
     let facts = load(store, as_of)?;
     let loaded = started.elapsed().as_secs_f64();
+    if facts.domains.is_empty() {
+        return Err(StoreError::NothingToScore { as_of });
+    }
     let scored = score_facts(facts, settings);
     let computed = started.elapsed().as_secs_f64();
 

@@ -38,9 +38,9 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Compute the views (domain, nameserver) as of this moment
-    /// (YYYY-MM-DD, RFC 3339, or unix seconds) [default: the newest
-    /// observation in the store]
+    /// Compute views, scores and risks as of this moment (YYYY-MM-DD,
+    /// RFC 3339, or unix seconds) [default: the newest DNS observation
+    /// in the store]
     #[arg(long, global = true, value_name = "TIME")]
     pub as_of: Option<String>,
 
@@ -59,7 +59,13 @@ pub struct Global {
 
     /// Do not rebuild reputation and risk scores after an ingest (run
     /// `nshunt score` later).
-    #[arg(long, global = true, env = "NSHUNT_NO_SCORE")]
+    #[arg(
+        long,
+        global = true,
+        env = "NSHUNT_NO_SCORE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        action = clap::ArgAction::SetTrue
+    )]
     pub no_score: bool,
 }
 
@@ -138,6 +144,12 @@ pub enum Command {
     /// positive rates and the lead time before listing (EVALUATION.md).
     /// Uses no store.
     Eval(EvalArgs),
+
+    /// The domains matching every filter given (AND), a page at a time,
+    /// riskiest first; --facets adds, per attribute, the values among
+    /// the results with how many results and how many domains overall
+    /// hold each.
+    Explore(ExploreArgs),
 
     /// From a seed domain to the domains sharing its rare
     /// infrastructure (name servers, subnets, PTR patterns, registrant
@@ -506,6 +518,107 @@ pub struct EvalArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// Name-server domain or NS host (repeat for any of several).
+    #[arg(long = "ns", value_name = "NAME")]
+    pub nameserver: Vec<String>,
+
+    /// AS number (`64500` or `AS64500`; repeat for any of several).
+    #[arg(long, value_name = "ASN")]
+    pub asn: Vec<String>,
+
+    /// The AS holder's name starts with this (case-insensitive).
+    #[arg(long, value_name = "PREFIX")]
+    pub holder: Option<String>,
+
+    /// An address of the domain lies in this network (`192.0.2.0/24`; a
+    /// bare address means itself; repeat for any of several).
+    #[arg(long, value_name = "CIDR")]
+    pub cidr: Vec<String>,
+
+    /// PTR pattern of an address (as `nshunt domain` shows them).
+    #[arg(long, value_name = "PATTERN")]
+    pub ptr: Vec<String>,
+
+    /// Registrar (case-insensitive; repeat for any of several).
+    #[arg(long)]
+    pub registrar: Vec<String>,
+
+    /// The registrant organisation contains this.
+    #[arg(long, value_name = "TEXT")]
+    pub org: Option<String>,
+
+    /// The registrant's address contains this.
+    #[arg(long, value_name = "TEXT")]
+    pub address: Option<String>,
+
+    /// Registrant country code (repeat for any of several).
+    #[arg(long, value_name = "CC")]
+    pub country: Vec<String>,
+
+    /// Impersonated brand.
+    #[arg(long)]
+    pub brand: Vec<String>,
+
+    /// Listing category or family (`phishing`, `zeus`).
+    #[arg(long)]
+    pub category: Vec<String>,
+
+    /// First seen at or after this moment.
+    #[arg(long, value_name = "TIME")]
+    pub first_seen_from: Option<String>,
+
+    /// First seen at or before this moment.
+    #[arg(long, value_name = "TIME")]
+    pub first_seen_to: Option<String>,
+
+    /// Registered at or after this moment.
+    #[arg(long, value_name = "TIME")]
+    pub created_from: Option<String>,
+
+    /// Registered at or before this moment.
+    #[arg(long, value_name = "TIME")]
+    pub created_to: Option<String>,
+
+    /// Risk at least this (0 to 100).
+    #[arg(long, value_name = "N")]
+    pub min_risk: Option<f64>,
+
+    /// Lifecycle state: registered, waiting, active, parked, sinkholed,
+    /// expired (repeat for any of several).
+    #[arg(long)]
+    pub state: Vec<String>,
+
+    /// The domain matches this regular expression.
+    #[arg(long, value_name = "REGEX", conflicts_with = "name_glob")]
+    pub name_regex: Option<String>,
+
+    /// The domain matches this glob (`*` any run, `?` one character).
+    #[arg(long, value_name = "GLOB")]
+    pub name_glob: Option<String>,
+
+    /// The domain's first label is within --distance edits of this.
+    #[arg(long, value_name = "TEXT")]
+    pub near: Option<String>,
+
+    /// Edits allowed by --near.
+    #[arg(long, default_value_t = 2, requires = "near")]
+    pub distance: usize,
+
+    /// Page to show, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+
+    /// Domains per page (1 to 100000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+
+    /// Add the facets.
+    #[arg(long)]
+    pub facets: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct InvestigateArgs {
     /// The seed domain (any name: its registered domain is used).
     pub domain: String,
@@ -556,7 +669,8 @@ pub struct VerdictArgs {
     #[arg(long)]
     pub malicious: bool,
 
-    /// Why, for the record (shown with the label).
+    /// Why, for the record (stored with the label as its references;
+    /// JSON views show it).
     #[arg(long)]
     pub note: Option<String>,
 }

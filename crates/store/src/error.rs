@@ -116,6 +116,17 @@ pub enum StoreError {
         source: io::Error,
     },
 
+    /// A scoring run found no domain current at its moment; the scores
+    /// stored before are kept.
+    #[error(
+        "nothing is current as of {as_of} (unix seconds): no domain to score, the scores stored \
+         before are kept; pass an --as-of within the data"
+    )]
+    NothingToScore {
+        /// The moment asked for.
+        as_of: i64,
+    },
+
     /// A name given to a look-up is not a domain name.
     #[error("{name:?} is not a domain name; give a name such as example.com")]
     BadName {

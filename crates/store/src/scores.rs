@@ -61,7 +61,7 @@ pub struct DomainScoreRow {
     /// Why it is in that state.
     pub lifecycle_evidence: String,
     /// Each component that had evidence, by name.
-    pub components: Vec<(String, f64)>,
+    pub components: std::collections::BTreeMap<String, f64>,
 }
 
 /// The components, in the table's column order.
@@ -348,10 +348,10 @@ fn reputation_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReputationRow> {
 }
 
 fn domain_score_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DomainScoreRow> {
-    let mut components = Vec::new();
+    let mut components = std::collections::BTreeMap::new();
     for (i, name) in COMPONENTS.iter().enumerate() {
         if let Some(score) = row.get::<_, Option<f64>>(5 + i)? {
-            components.push(((*name).to_owned(), score));
+            components.insert((*name).to_owned(), score);
         }
     }
     Ok(DomainScoreRow {

@@ -88,6 +88,8 @@ pub struct SnapshotRegistration<'a> {
     pub expires: Option<i64>,
     /// The registrant's organisation.
     pub org: Option<&'a str>,
+    /// The registrant's country, as the record gives it.
+    pub country: Option<&'a str>,
     /// The registrant's postal address, one line: street lines, city,
     /// state, postcode, country, lower case, blanks collapsed; `None`
     /// when the record gives none of them.
@@ -115,7 +117,8 @@ const RECORDS_SQL: &str = "
 SELECT name, rrtype, rdata, ttl, first_seen, last_seen, source, zone, delegation, ns_domain, ip,
        ptr_pattern
 FROM observations
-WHERE rrtype IN (1, 2, 5, 12, 15, 28) AND first_seen <= :as_of AND last_seen >= :since";
+WHERE rrtype IN (1, 2, 5, 12, 15, 28) AND first_seen <= :as_of
+  AND (source = 'zone' OR last_seen >= :since)";
 
 /// Labels known at the moment: first seen by then (a score as of a
 /// moment must not use what was listed later), or from a source with no
@@ -170,9 +173,16 @@ impl SqliteStore {
         let params = named_params! { ":as_of": as_of, ":since": as_of - window.max(0) };
         let mut rows = stmt.query(params).map_err(self.sql(what))?;
 
+        // Zone rows stay current as long as their zone's newest
+        // snapshot holds them, however old it is; the ended ones only
+        // matter (for churn) within the window.
+        let since = as_of - window.max(0);
         let mut count = 0;
         while let Some(row) = rows.next().map_err(self.sql(what))? {
             let record = snapshot_record(row, &snapshots, as_of).map_err(self.sql(what))?;
+            if !record.current && record.last_seen < since {
+                continue;
+            }
             f(&record);
             count += 1;
         }
@@ -233,6 +243,7 @@ impl SqliteStore {
                 created: row.get(3).map_err(self.sql(what))?,
                 expires: row.get(4).map_err(self.sql(what))?,
                 org: text(5).map_err(self.sql(what))?,
+                country: text(10).map_err(self.sql(what))?,
                 address: has_address.then_some(address.as_str()),
                 privacy: row.get(11).map_err(self.sql(what))?,
             };
@@ -317,6 +328,14 @@ fn snapshot_record<'r>(
 /// record gives no part of it. The street is a JSON array of lines.
 fn address_line(parts: &[Option<&str>], out: &mut String) -> bool {
     out.clear();
+    // A state and a country alone are not an address anyone shares on
+    // purpose: thousands of registrants give just those.
+    let street =
+        parts.first().copied().flatten().is_some_and(|s| s.trim() != "[]" && !s.trim().is_empty());
+    let city = parts.get(1).copied().flatten().is_some_and(|c| !c.trim().is_empty());
+    if !street && !city {
+        return false;
+    }
     let street = parts.first().copied().flatten().unwrap_or_default();
     let lines: Vec<String> = serde_json::from_str(street).unwrap_or_default();
     let rest = parts.iter().skip(1).map(|p| p.unwrap_or_default().to_owned());
@@ -360,5 +379,6 @@ mod tests {
 
         assert!(!address_line(&[None, None, None, None, None], &mut out));
         assert!(!address_line(&[Some("[]"), Some(" "), None, None, None], &mut out));
+        assert!(!address_line(&[None, None, Some("CA"), None, Some("US")], &mut out));
     }
 }

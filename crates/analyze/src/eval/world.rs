@@ -398,6 +398,8 @@ impl World {
             listing: spec.label.as_ref().filter(|l| l.day <= day).map(listing),
             flags: spec.flags,
             brand: spec.brand.map(str::to_owned),
+            org: None,
+            country: None,
         }
     }
 

@@ -29,7 +29,11 @@ pub fn run(ctx: &Context, args: &DomainArgs) -> Result<()> {
             write_text(&mut out, &name, &view)?;
             match &risk {
                 Some(risk) => risk.write_text(&mut out)?,
-                None => writeln!(out, "risk          not scored yet: run `nshunt score`")?,
+                None => writeln!(
+                    out,
+                    "risk          none: not in the newest scoring run (scores are rebuilt after each \
+                     ingest as of the newest observation; `nshunt score --as-of TIME` scores another moment)"
+                )?,
             }
         }
         format => {

@@ -5,6 +5,7 @@ mod collect;
 mod collect_rdap;
 mod domain;
 mod eval;
+mod explore;
 mod export_cof;
 pub(crate) mod files;
 mod ingest_asn;
@@ -78,6 +79,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Risk(args) => score::run_risk(ctx, &args),
         Command::Eval(args) => eval::run(ctx, &args),
         Command::Investigate(args) => investigate::run(ctx, &args),
+        Command::Explore(args) => explore::run(ctx, &args),
     }
 }
 

@@ -46,8 +46,10 @@ struct ScoreOutcome {
 struct TopDomain {
     domain: String,
     risk: f64,
+    /// The component that decided the risk.
     top: &'static str,
-    state: Option<&'static str>,
+    /// The lifecycle state.
+    state: &'static str,
 }
 
 pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
@@ -75,7 +77,9 @@ pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
             domain: scored.facts.domains[i].name.clone(),
             risk: scored.risks[i].risk,
             top: scored.risks[i].top,
-            state: scored.risks[i].state,
+            state: nshunt_analyze::lifecycle(&scored.facts.domains[i], scored.facts.as_of)
+                .state
+                .as_str(),
         })
         .collect();
     let outcome = ScoreOutcome {
@@ -93,7 +97,9 @@ pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
     let mut out = ctx.stdout();
     match ctx.global.format {
         Format::Text => write_score_text(&mut out, &outcome)?,
-        format => output::write_json(&mut out, &output::to_json(&outcome)?, format)?,
+        // One riskiest domain a line; the summary is JSON's.
+        Format::Ndjson => output::write_ndjson_rows(&mut out, &outcome.top)?,
+        Format::Json => output::write_json(&mut out, &output::to_json(&outcome)?, Format::Json)?,
     }
     finish(out)
 }
@@ -127,8 +133,12 @@ fn write_score_text(out: &mut impl Write, o: &ScoreOutcome) -> Result<()> {
     writeln!(out, "\nriskiest domains")?;
     let mut table = Table::new(&["domain", "risk", "because", "state"]).right_align(&[1]);
     for d in &o.top {
-        let state = d.state.unwrap_or("-").to_owned();
-        table.row(vec![d.domain.clone(), format!("{:.1}", d.risk), d.top.to_owned(), state]);
+        table.row(vec![
+            d.domain.clone(),
+            format!("{:.1}", d.risk),
+            d.top.to_owned(),
+            d.state.into(),
+        ]);
     }
     table.write(out, "  ")?;
     Ok(())
@@ -160,6 +170,13 @@ pub fn rescore_after_ingest(ctx: &Context, newest_before: Option<i64>) {
             crate::diag!("scores rebuilt: {} domains in {seconds:.2}s", thousands(domains));
         }
         Ok(_) => {}
+        // Reference data alone (labels, an ASN table) has no domain to
+        // score yet: nothing to say.
+        Err(error)
+            if matches!(
+                error.downcast_ref::<nshunt_store::StoreError>(),
+                Some(nshunt_store::StoreError::NothingToScore { .. })
+            ) => {}
         Err(error) => crate::diag!(
             "warning: the ingest is stored, but rebuilding the scores failed: {error:#}\n\
              run `nshunt score` to try again"
@@ -234,7 +251,10 @@ pub fn reputation_of(
 /// Writes a reputation section for people.
 pub fn write_reputation_text(out: &mut impl Write, r: &ReputationOutput) -> Result<()> {
     let Some(row) = &r.current else {
-        writeln!(out, "reputation    not scored yet: run `nshunt score`")?;
+        writeln!(
+            out,
+            "reputation    none: not scored as of this moment (scores are rebuilt after each ingest; `nshunt score --as-of TIME` scores another moment)"
+        )?;
         return Ok(());
     };
     let e = &row.explain;
@@ -327,10 +347,17 @@ fn entity_key(kind: EntityKind, text: &str) -> Result<String> {
             Ok(format!("AS{n}"))
         }
         EntityKind::Subnet => {
-            let (address, _) = text.split_once('/').unwrap_or((text, ""));
+            let (address, length) = text.split_once('/').unwrap_or((text, ""));
             let ip: std::net::IpAddr = address
                 .parse()
                 .with_context(|| format!("bad subnet {text:?}: give 192.0.2.0/24"))?;
+            let scored = if ip.is_ipv4() { "24" } else { "48" };
+            if !length.is_empty() && length != scored {
+                bail!(
+                    "only /24 (IPv4) and /48 (IPv6) subnets are scored: give {}",
+                    nshunt_analyze::load::subnet_of(ip)
+                );
+            }
             Ok(nshunt_analyze::load::subnet_of(ip))
         }
         EntityKind::Registrar => Ok(text.to_lowercase()),
@@ -388,11 +415,22 @@ impl DomainRisk {
         let Some(score) = &self.score else { return Ok(()) };
         writeln!(out, "lifecycle     {} ({})", score.lifecycle, score.lifecycle_evidence)?;
         let state = score.state.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
-        writeln!(out, "risk          {:.1} / 100 (because of {}{state})", score.risk, score.top)?;
+        writeln!(
+            out,
+            "risk          {:.1} / 100 (because of {}{state}), for {} and all its names",
+            score.risk, score.top, score.domain
+        )?;
         let parts: Vec<String> =
             score.components.iter().map(|(name, value)| format!("{name} {value:.1}")).collect();
         if !parts.is_empty() {
             writeln!(out, "  components  {}", parts.join(", "))?;
+        }
+        if !self.evidence.is_empty() {
+            writeln!(
+                out,
+                "  evidence    the reputations of this name's own infrastructure (a component \
+                 weighs them by the domain's age: x1 within 90 days, x0.7 within a year, x0.55 beyond)"
+            )?;
         }
         for r in &self.evidence {
             let listed = r.explain["listed"].as_u64().unwrap_or(0);
@@ -412,7 +450,14 @@ impl DomainRisk {
 
 /// `nshunt verdict DOMAIN --benign|--malicious`.
 pub fn run_verdict(ctx: &Context, args: &VerdictArgs) -> Result<()> {
-    let name = cli_name(&args.domain)?;
+    let given = cli_name(&args.domain)?;
+    // Scores are per registered domain: the verdict is stored there.
+    let registered = nshunt_analyze::load::registered_domain(given.as_str())
+        .with_context(|| format!("{given} is a public suffix: give a domain"))?;
+    let name = cli_name(&registered)?;
+    if name.as_str() != given.as_str() && !ctx.global.quiet {
+        crate::diag!("note: the verdict is stored for {name}, the registered domain of {given}");
+    }
     let (list, verdict, opposite) =
         if args.malicious { ("block", "malicious", "allow") } else { ("allow", "benign", "block") };
     let before = newest_batch_before(ctx);
@@ -533,7 +578,7 @@ pub fn run_risk(ctx: &Context, args: &crate::args::RiskArgs) -> Result<()> {
         let components = nshunt_analyze::risk::COMPONENTS
             .iter()
             .zip(risk.components)
-            .filter_map(|(n, v)| v.map(|v| ((*n).to_owned(), json!(v))))
+            .filter_map(|(n, v)| v.map(|v| ((*n).to_owned(), json!((v * 1000.0).round() / 1000.0))))
             .collect();
         results.push(NameRisk {
             name,
@@ -590,6 +635,9 @@ fn risk_names(ctx: &Context, args: &crate::args::RiskArgs) -> Result<(Vec<(Strin
         }
     };
     for name in &args.domains {
+        if name.trim().contains(char::is_whitespace) {
+            bail!("{name:?} has spaces: give one domain name per argument");
+        }
         add(name, &|| "argument".to_owned());
     }
     for path in &args.file {

@@ -1,0 +1,168 @@
+//! `nshunt explore`: domains by any combination of attributes, paged,
+//! with facets.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use nshunt_analyze::explore::{Filter, Page, explore};
+use nshunt_analyze::{Settings, State};
+use regex::Regex;
+
+use super::{Context, finish};
+use crate::args::ExploreArgs;
+use crate::output::{self, Format, Table, thousands};
+use crate::time::{format_moment, parse_moment};
+
+pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
+    let filter = filter(args)?;
+    let store = ctx.read_store()?;
+    let as_of = ctx.as_of(&store)?;
+    let facts = nshunt_analyze::load(&store, as_of)?;
+    let scored = nshunt_analyze::score_facts(facts, &Settings::default());
+    let page = explore(&scored, &filter, args.page as usize, args.limit as usize, args.facets);
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => write_text(&mut out, &page, as_of)?,
+        Format::Ndjson if !args.facets => output::write_ndjson_rows(
+            &mut out,
+            &output::to_json(&page.results)?.as_array().cloned().unwrap_or_default(),
+        )?,
+        format => output::write_json(&mut out, &output::to_json(&page)?, format)?,
+    }
+    finish(out)
+}
+
+/// The options as a filter, each checked.
+fn filter(a: &ExploreArgs) -> Result<Filter> {
+    let asn = a
+        .asn
+        .iter()
+        .map(|t| {
+            let digits = t.trim().trim_start_matches(['A', 'a']).trim_start_matches(['S', 's']);
+            digits.parse::<u32>().with_context(|| format!("bad --asn {t:?}: give 64500 or AS64500"))
+        })
+        .collect::<Result<Vec<u32>>>()?;
+    let cidr = a.cidr.iter().map(|t| parse_cidr(t)).collect::<Result<Vec<_>>>()?;
+    let state = a
+        .state
+        .iter()
+        .map(|s| {
+            State::parse(s).with_context(|| {
+                format!("unknown --state {s:?}: registered, waiting, active, parked, sinkholed or expired")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let name_regex = match (&a.name_regex, &a.name_glob) {
+        (Some(re), _) => Some(Regex::new(re).with_context(|| format!("bad --name-regex {re:?}"))?),
+        (None, Some(glob)) => Some(glob_regex(glob)?),
+        (None, None) => None,
+    };
+    if let Some(min) = a.min_risk
+        && !(0.0..=100.0).contains(&min)
+    {
+        bail!("--min-risk {min}: give a number from 0 to 100");
+    }
+    let moment = |t: &Option<String>| t.as_deref().map(parse_moment).transpose();
+    Ok(Filter {
+        nameserver: a.nameserver.iter().map(|n| n.trim_end_matches('.').to_lowercase()).collect(),
+        asn,
+        holder_prefix: a.holder.clone(),
+        cidr,
+        ptr_pattern: a.ptr.iter().map(|p| p.trim_end_matches('.').to_lowercase()).collect(),
+        registrar: a.registrar.clone(),
+        org: a.org.clone(),
+        address: a.address.clone(),
+        country: a.country.clone(),
+        brand: a.brand.clone(),
+        category: a.category.clone(),
+        first_seen: (moment(&a.first_seen_from)?, moment(&a.first_seen_to)?),
+        created: (moment(&a.created_from)?, moment(&a.created_to)?),
+        min_risk: a.min_risk,
+        state,
+        name_regex,
+        near: a.near.as_ref().map(|n| (n.to_lowercase(), a.distance)),
+    })
+}
+
+/// `address/length`, or an address alone (all its bits).
+fn parse_cidr(text: &str) -> Result<(std::net::IpAddr, u8)> {
+    let (address, length) = text.split_once('/').unwrap_or((text, ""));
+    let ip: std::net::IpAddr = address
+        .trim()
+        .parse()
+        .with_context(|| format!("bad --cidr {text:?}: give 192.0.2.0/24"))?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let length = if length.is_empty() {
+        max
+    } else {
+        length.parse::<u8>().ok().filter(|&l| l <= max).with_context(|| {
+            format!("bad --cidr {text:?}: the prefix length runs from 0 to {max}")
+        })?
+    };
+    Ok((ip, length))
+}
+
+/// A glob as an anchored regular expression.
+fn glob_regex(glob: &str) -> Result<Regex> {
+    let mut pattern = String::from("^");
+    for c in glob.chars() {
+        match c {
+            '*' => pattern.push_str(".*"),
+            '?' => pattern.push('.'),
+            c => pattern.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    pattern.push('$');
+    Regex::new(&pattern).with_context(|| format!("bad --name-glob {glob:?}"))
+}
+
+fn write_text(out: &mut impl Write, page: &Page, as_of: i64) -> Result<()> {
+    let first = (page.page - 1) * page.limit + 1;
+    let last = first + page.results.len().saturating_sub(1);
+    if page.results.is_empty() {
+        writeln!(
+            out,
+            "{} domains match (as of {}); none on page {}",
+            thousands(page.total),
+            format_moment(as_of),
+            page.page
+        )?;
+    } else {
+        writeln!(
+            out,
+            "domains {first}-{last} of {} (as of {})",
+            thousands(page.total),
+            format_moment(as_of)
+        )?;
+    }
+    let mut table = Table::new(&["domain", "risk", "state", "a", "as", "registrar", "first_seen"])
+        .right_align(&[1]);
+    for m in &page.results {
+        table.row(vec![
+            m.domain.clone(),
+            format!("{:.1}", m.risk),
+            m.state.into(),
+            m.addresses.join(" "),
+            m.asn.join(" "),
+            m.registrar.clone().unwrap_or_else(|| "-".into()),
+            m.first_seen.map_or_else(|| "-".into(), format_moment),
+        ]);
+    }
+    table.write(out, "  ")?;
+    for (attribute, values) in &page.facets {
+        writeln!(out, "\nfacet {attribute}")?;
+        let mut table =
+            Table::new(&["value", "results", "overall", "rarity"]).right_align(&[1, 2, 3]);
+        for v in values {
+            table.row(vec![
+                v.value.clone(),
+                thousands(v.results),
+                thousands(v.overall),
+                format!("{:.2}", v.rarity),
+            ]);
+        }
+        table.write(out, "  ")?;
+    }
+    Ok(())
+}
