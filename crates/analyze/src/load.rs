@@ -81,7 +81,12 @@ struct Builder {
     /// First sightings of NS and address records within the window,
     /// per domain, for churn once every domain's first sighting is
     /// known.
-    recent: Map<u32, Vec<i64>>,
+    recent: Map<u32, Vec<(i64, usize)>>,
+    /// Each domain's first sighting per kind of source (zone, passive
+    /// DNS, anything else), in days: a record is a move only against
+    /// what the same kind of source saw before (a zone loaded for the
+    /// first time is not a move of a domain passive DNS saw a year ago).
+    first_by_source: Vec<[i32; 3]>,
     /// PTR naming patterns by address.
     ptr_patterns: Map<IpAddr, Vec<String>>,
 }
@@ -94,6 +99,7 @@ impl Builder {
             asn_tables,
             last: None,
             recent: Map::default(),
+            first_by_source: Vec::new(),
             ptr_patterns: Map::default(),
         }
     }
@@ -129,9 +135,16 @@ impl Builder {
         let Some(index) = self.domain_of(r.name) else { return };
         let window_start = self.facts.as_of - CHURN_WINDOW;
         let changing = matches!(r.rrtype, 1 | 2 | 28);
+        let source = source_kind(r.source);
         if changing && r.first_seen >= window_start {
-            self.recent.entry(index).or_default().push(r.first_seen);
+            self.recent.entry(index).or_default().push((r.first_seen, source));
         }
+        if self.first_by_source.len() <= index as usize {
+            self.first_by_source.resize(index as usize + 1, [i32::MAX; 3]);
+        }
+        let day = i32::try_from(r.first_seen.div_euclid(86_400)).unwrap_or(i32::MAX);
+        let first = &mut self.first_by_source[index as usize][source];
+        *first = (*first).min(day);
 
         let entities = self.record_entities(r);
         let d = &mut self.facts.domains[index as usize];
@@ -144,7 +157,9 @@ impl Builder {
         if r.source == "pdns" {
             d.in_traffic = true;
         }
-        if let Some(ttl) = r.ttl.filter(|_| !r.delegation) {
+        // Child-side TTLs come from passive DNS and collection; a zone
+        // file is the parent's (delegations and glue).
+        if let Some(ttl) = r.ttl.filter(|_| !r.delegation && r.source != "zone") {
             d.ttl_sum += u64::from(ttl);
             d.ttl_count += 1;
         }
@@ -241,14 +256,17 @@ impl Builder {
     }
 
     /// Turns the window's first sightings into changes: a record that
-    /// appeared more than a day after its domain was first seen is a
-    /// move.
+    /// appeared more than a day after the same kind of source first saw
+    /// its domain is a move.
     fn finish_churn(&mut self) {
+        let by_source = std::mem::take(&mut self.first_by_source);
         for (index, firsts) in std::mem::take(&mut self.recent) {
-            let d = &mut self.facts.domains[index as usize];
-            let Some(first) = d.first_seen else { continue };
-            let moves = firsts.iter().filter(|&&f| f > first + 86_400).count();
-            d.changes += u32::try_from(moves).unwrap_or(u32::MAX);
+            let Some(known) = by_source.get(index as usize) else { continue };
+            let moves = firsts
+                .iter()
+                .filter(|&&(seen, source)| seen.div_euclid(86_400) > i64::from(known[source]) + 1)
+                .count();
+            self.facts.domains[index as usize].changes += u32::try_from(moves).unwrap_or(u32::MAX);
         }
     }
 
@@ -401,19 +419,15 @@ impl Lists {
         }
     }
 
-    /// The strongest block-list entry on `name` or a parent.
+    /// The strongest block-list entry on `name` or a parent down to its
+    /// registered domain, or a suffix label on a parent strictly above
+    /// it that is not a public suffix: the rule the views follow
+    /// (a label never names a whole public suffix).
     fn listing_of_name(&self, name: &str) -> Option<Listing> {
         let mut best: Option<&Listing> = None;
-        for (i, candidate) in suffixes(name).enumerate() {
+        for (i, candidate) in own_names(name).enumerate() {
             let exact = self.listings.get(candidate);
             let below = (i > 0).then(|| self.listings.get(&format!("*.{candidate}"))).flatten();
-            let below = below.or_else(|| {
-                // The top-level domain itself, for `*.tld` labels.
-                let tld = candidate.rsplit('.').next().unwrap_or_default();
-                (candidate.matches('.').count() == 1)
-                    .then(|| self.listings.get(&format!("*.{tld}")))
-                    .flatten()
-            });
             for listing in exact.into_iter().chain(below) {
                 if best.is_none_or(|b| {
                     (listing.severity, listing.listed_at) > (b.severity, b.listed_at)
@@ -425,9 +439,10 @@ impl Lists {
         best.cloned()
     }
 
-    /// The flag lists on `name` or a parent.
+    /// The flag lists on `name` or a parent down to its registered
+    /// domain.
     fn flags_of_name<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'static str> + 'a {
-        suffixes(name).flat_map(|s| self.flag_values.get(s).into_iter().flatten().copied())
+        own_names(name).flat_map(|s| self.flag_values.get(s).into_iter().flatten().copied())
     }
 
     /// The flag lists on an address or a network holding it.
@@ -463,12 +478,22 @@ fn severity(label: &SnapshotLabel<'_>) -> Severity {
     }
 }
 
-/// `name`, then each parent with at least two labels: a label on a
-/// top-level domain names the TLD, not everything under it (a suffix
-/// label `*.tld` still matches below it).
-fn suffixes(name: &str) -> impl Iterator<Item = &str> {
+/// `name`, then each parent down to its registered domain: never a
+/// public suffix (`co.uk`, `com`), so a label on one matches nothing,
+/// as in the views.
+fn own_names(name: &str) -> impl Iterator<Item = &str> {
+    let registered_len = registered_domain(name).map_or(usize::MAX, |r| r.len());
     std::iter::successors(Some(name), |n| n.split_once('.').map(|(_, rest)| rest))
-        .filter(|s| s.contains('.'))
+        .take_while(move |s| s.len() >= registered_len)
+}
+
+/// The kind of a source, for churn: zone files, passive DNS, the rest.
+fn source_kind(source: &str) -> usize {
+    match source {
+        "zone" => 0,
+        "pdns" => 1,
+        _ => 2,
+    }
 }
 
 /// The network of `length` bits holding `ip`, as canonical text.
@@ -529,8 +554,10 @@ mod tests {
     }
 
     #[test]
-    fn suffix_walk_stops_before_the_root() {
-        let all: Vec<&str> = suffixes("a.b.example").collect();
-        assert_eq!(all, ["a.b.example", "b.example"]);
+    fn own_names_stop_at_the_registered_domain() {
+        let all: Vec<&str> = own_names("a.b.example.co.uk").collect();
+        assert_eq!(all, ["a.b.example.co.uk", "b.example.co.uk", "example.co.uk"]);
+        assert_eq!(own_names("shop.co.uk").collect::<Vec<_>>(), ["shop.co.uk"]);
+        assert_eq!(own_names("co.uk").count(), 0);
     }
 }

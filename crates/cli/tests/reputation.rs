@@ -71,14 +71,19 @@ fn the_entity_views_show_the_score_its_explanation_and_the_daily_history() {
     load(&env);
     env.ok(&["score", "--as-of", "2026-03-05"]);
 
-    let view = env.json(&["nameserver", "crime-ns.test", "--history"]);
+    let view = env.json(&["nameserver", "crime-ns.test", "--history", "--as-of", "2026-03-05"]);
     let reputation = &view["reputation"];
     assert!(reputation["current"]["score"].as_f64().unwrap() >= 50.0, "{reputation}");
     let history = reputation["history"].as_array().unwrap();
     let days: Vec<&str> = history.iter().map(|p| p["day"].as_str().unwrap()).collect();
     assert_eq!(days, ["2026-03-01T00:00:00Z", "2026-03-05T00:00:00Z"]);
 
-    let text = env.ok(&["reputation", "ns_domain", "crime-ns.test", "--history"]);
+    // History stops at the moment asked for.
+    let before = env.json(&["nameserver", "crime-ns.test", "--history"]);
+    assert_eq!(before["reputation"]["history"].as_array().unwrap().len(), 1);
+
+    let text =
+        env.ok(&["reputation", "ns_domain", "crime-ns.test", "--history", "--as-of", "2026-03-05"]);
     assert!(text.contains("smoothed listed share"), "{text}");
     assert!(text.contains("2026-03-05"), "{text}");
 
@@ -201,4 +206,56 @@ fn real_benign_domain_lists_are_rarely_flagged() {
     println!("flagged by component: {by_top:?}");
     assert!(names > 1_000_000, "{names} names read");
     assert!(share <= 0.01, "{:.3}% flagged", 100.0 * share);
+}
+
+/// Labels on whole public suffixes list nothing, an earlier moment does
+/// not replace newer risks, analysts' source is reserved and verdicts
+/// take domain names only.
+#[test]
+fn hostile_labels_and_verdicts_change_nothing_they_should_not() {
+    let env = Env::new();
+    load(&env);
+    let before = env.json(&["domain", "shop9.test"])["risk"]["risk"].as_f64().unwrap();
+
+    let suffixes = env.path("suffixes.txt");
+    std::fs::write(&suffixes, ".test\n*.test\ntest\nco.uk\n").unwrap();
+    let suffixes = suffixes.to_str().unwrap();
+    env.ok(&["ingest", "labels", suffixes, "--source", "wide", "--date", "2026-02-02"]);
+    env.ok(&[
+        "ingest",
+        "labels",
+        suffixes,
+        "--source",
+        "wide-allow",
+        "--list",
+        "allow",
+        "--date",
+        "2026-02-02",
+    ]);
+    let after = env.json(&["domain", "shop9.test"])["risk"].clone();
+    assert_eq!(after["risk"].as_f64().unwrap(), before, "{after}");
+    assert_ne!(after["top"], "allowed");
+    let crime = env.json(&["domain", "crime9.test"]);
+    assert!(crime["risk"]["risk"].as_f64().unwrap() >= 50.0, "not allowed by a TLD-wide entry");
+
+    let earlier = env.json(&["score", "--as-of", "2026-03-01T00:00:00Z"]);
+    assert_eq!(earlier["domains_written"], true);
+    env.ok(&["score", "--as-of", "2026-03-10"]);
+    let old = env.json(&["score", "--as-of", "2026-03-02"]);
+    assert_eq!(old["domains_written"], false, "{old}");
+    let kept = env.json(&["domain", "shop9.test"]);
+    assert_eq!(kept["risk"]["day"], "2026-03-10T00:00:00Z");
+
+    let list = env.path("mine.txt");
+    std::fs::write(&list, "shop1.test\n").unwrap();
+    let reserved = env.run(&["ingest", "labels", list.to_str().unwrap(), "--source", "analyst"]);
+    assert_eq!(reserved.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&reserved.stderr).contains("reserved"));
+
+    for bad in [".", "test", "co.uk", "192.0.2.1", "http://evil.test/x", "*.evil.test"] {
+        let out = env.run(&["verdict", bad, "--malicious"]);
+        assert_eq!(out.status.code(), Some(2), "verdict {bad:?} must be refused");
+    }
+    let sub = env.run(&["verdict", "www.crime8.test", "--benign"]);
+    assert!(String::from_utf8_lossy(&sub.stderr).contains("stored for crime8.test"));
 }

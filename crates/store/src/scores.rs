@@ -107,6 +107,9 @@ pub struct ScoringRun {
     pub scored_at: i64,
     /// Domains scored.
     pub domains: u64,
+    /// Whether the domain risks were replaced (see
+    /// [`ScoreWriter::writes_domains`]).
+    pub domains_written: bool,
     /// Entities scored.
     pub entities: u64,
     /// How long it took.
@@ -124,6 +127,9 @@ pub struct ScoreWriter<'a> {
     domain: Statement<'a>,
     entities: u64,
     domains: u64,
+    /// Whether this run replaces the domain risks (it is for the newest
+    /// moment scored so far).
+    write_domains: bool,
     finished: bool,
 }
 
@@ -148,10 +154,19 @@ impl SqliteStore {
     pub fn begin_scores(&mut self, as_of: i64) -> Result<ScoreWriter<'_>, StoreError> {
         let day = day_of(as_of);
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(self.sql("start a scoring run"))?;
+        // Domain risks hold the newest moment scored: a run for an
+        // earlier moment adds its day to the entities' history only.
+        let newest: Option<i64> = self
+            .conn
+            .query_row("SELECT max(as_of) FROM scoring_runs", [], |row| row.get(0))
+            .unwrap_or(None);
+        let domains = newest.is_none_or(|newest| as_of >= newest);
         let cleared = self
             .conn
             .execute("DELETE FROM reputation WHERE day = ?1", params![day])
-            .and_then(|_| self.conn.execute("DELETE FROM domain_scores", []))
+            .and_then(|_| {
+                if domains { self.conn.execute("DELETE FROM domain_scores", []) } else { Ok(0) }
+            })
             .map_err(self.sql("clear the previous scores"));
         if let Err(error) = cleared {
             rollback(&self.conn, &self.path);
@@ -173,6 +188,7 @@ impl SqliteStore {
             domain,
             entities: 0,
             domains: 0,
+            write_domains: domains,
             finished: false,
         })
     }
@@ -217,6 +233,17 @@ impl SqliteStore {
             .map_err(self.sql("read a domain's risk"))
     }
 
+    /// Whether a batch was ingested after the last scoring run finished
+    /// (a run killed after its ingest, or `--no-score`): the scores then
+    /// lag the store.
+    pub fn scores_are_stale(&self) -> Result<bool, StoreError> {
+        let sql = "SELECT coalesce((SELECT max(scored_at) FROM scoring_runs), -1)
+                        < coalesce((SELECT max(ingested_at) FROM batches), -1)";
+        self.conn
+            .query_row(sql, [], |row| row.get(0))
+            .map_err(self.sql("compare score and batch times"))
+    }
+
     /// The newest scoring run, if any.
     pub fn last_scoring_run(&self) -> Result<Option<ScoringRun>, StoreError> {
         let sql = "SELECT day, as_of, scored_at, domains, entities, seconds, settings
@@ -229,6 +256,7 @@ impl SqliteStore {
                     as_of: row.get(1)?,
                     scored_at: row.get(2)?,
                     domains: row.get(3)?,
+                    domains_written: true,
                     entities: row.get(4)?,
                     seconds: row.get(5)?,
                     settings: serde_json::from_str(&settings).unwrap_or_default(),
@@ -259,6 +287,9 @@ impl ScoreWriter<'_> {
 
     /// Adds one domain's risk and lifecycle.
     pub fn add_domain(&mut self, domain: &NewDomainScore<'_>) -> Result<(), StoreError> {
+        if !self.write_domains {
+            return Ok(());
+        }
         let d = domain;
         let c = &d.components;
         self.domain
@@ -285,6 +316,13 @@ impl ScoreWriter<'_> {
         Ok(())
     }
 
+    /// Whether this run replaces the domain risks: false for a run
+    /// as of a moment before the newest one scored, which adds to the
+    /// entities' history only.
+    pub fn writes_domains(&self) -> bool {
+        self.write_domains
+    }
+
     /// Records the run and commits.
     pub fn finish(
         mut self,
@@ -298,6 +336,7 @@ impl ScoreWriter<'_> {
             as_of,
             scored_at,
             domains: self.domains,
+            domains_written: self.write_domains,
             entities: self.entities,
             seconds,
             settings: settings.clone(),

@@ -432,6 +432,15 @@ fn check_options(args: &IngestLabelsArgs, layout: &Layout, list: Option<ListKind
     if args.source.trim().is_empty() {
         bail!("--source needs a name, e.g. --source maltrail");
     }
+    if args.source.chars().any(char::is_control) {
+        bail!("--source {:?} has control characters: give a plain name", args.source);
+    }
+    if args.source == nshunt_analyze::ANALYST_SOURCE {
+        bail!(
+            "--source {} is reserved for analysts' verdicts (nshunt verdict): give the list's own name",
+            args.source
+        );
+    }
     Ok(())
 }
 
@@ -460,7 +469,11 @@ fn files_of(path: &Path, layout: &Layout) -> Result<Vec<InputFile>> {
             files.push(InputFile { size: size(path), path: path.to_owned(), name });
         }
         _ => {
-            let name = path.display().to_string();
+            // The file's name, not the path as typed: the same file
+            // named `./list.txt` or by its full path is the same load.
+            let name = path
+                .file_name()
+                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             files.push(InputFile { size: size(path), path: path.to_owned(), name });
         }
     }

@@ -157,6 +157,26 @@ pub fn cli_name(text: &str) -> Result<DomainName> {
     DomainName::parse(text).with_context(|| format!("bad name {text:?}"))
 }
 
+/// A domain name to judge or score: a name (not an address, a URL or a
+/// pattern) whose A-label form holds only letters, digits, hyphens,
+/// underscores and dots, under a public suffix; its registered domain
+/// is returned with it.
+pub fn judged_name(text: &str) -> Result<(DomainName, String)> {
+    if text.trim().parse::<std::net::IpAddr>().is_ok() {
+        anyhow::bail!("{text:?} is an IP address: give a domain name");
+    }
+    let name = cli_name(text)?;
+    let plain = name.as_str().bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if !plain {
+        anyhow::bail!(
+            "{text:?} is not a host name (letters, digits, hyphens and dots): give a domain name"
+        );
+    }
+    let registered = nshunt_analyze::load::registered_domain(name.as_str())
+        .with_context(|| format!("{text:?} is a public suffix (or the root), not a domain"))?;
+    Ok((name, registered))
+}
+
 /// The Public Suffix List section `--psl-private` asks for.
 pub fn section(input: &ZoneInputArgs) -> Section {
     if input.psl_private { Section::IcannAndPrivate } else { Section::Icann }

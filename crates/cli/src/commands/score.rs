@@ -19,7 +19,7 @@ use nshunt_store::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Context, cli_name, finish};
+use super::{Context, cli_name, finish, judged_name};
 use crate::args::{ReputationArgs, ScoreArgs, VerdictArgs};
 use crate::output::{self, Format, Table, thousands};
 use crate::time::format_moment;
@@ -38,6 +38,9 @@ struct ScoreOutcome {
     flagged: u64,
     base_rate: f64,
     seconds: f64,
+    /// Whether the domain risks were replaced (false for a moment before
+    /// the newest one scored).
+    domains_written: bool,
     /// The riskiest domains, riskiest first.
     top: Vec<TopDomain>,
 }
@@ -91,6 +94,7 @@ pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
         flagged: scored.flagged(&settings) as u64,
         base_rate: scored.reputations.base_rate,
         seconds: run.seconds,
+        domains_written: run.domains_written,
         top,
     };
 
@@ -118,6 +122,13 @@ fn settings(threshold: Option<f64>) -> Result<Settings> {
 
 fn write_score_text(out: &mut impl Write, o: &ScoreOutcome) -> Result<()> {
     writeln!(out, "scored as of  {}", format_moment(o.as_of))?;
+    if !o.domains_written {
+        writeln!(
+            out,
+            "note          a later moment was scored before: its domain risks are kept, and this \
+             run added its day to the entities' history"
+        )?;
+    }
     writeln!(out, "domains       {}", thousands(o.domains))?;
     writeln!(out, "entities      {}", thousands(o.entities))?;
     writeln!(out, "flagged       {} at risk >= {}", thousands(o.flagged), o.threshold)?;
@@ -153,7 +164,7 @@ pub fn rescore_after_ingest(ctx: &Context, newest_before: Option<i64>) {
     }
     let outcome = (|| -> Result<Option<(u64, f64)>> {
         let mut store = ctx.open_store()?;
-        if store.newest_batch_id()? == newest_before {
+        if store.newest_batch_id()? == newest_before && !store.scores_are_stale()? {
             return Ok(None);
         }
         let Some(as_of) = store.default_as_of()? else { return Ok(None) };
@@ -226,7 +237,9 @@ pub fn reputation_of(
 ) -> Result<ReputationOutput> {
     let current = store.reputation_of(kind.as_str(), entity, as_of)?;
     let history = if history {
-        let rows = store.reputation_history(kind.as_str(), entity)?;
+        let until = nshunt_store::day_of(as_of);
+        let mut rows = store.reputation_history(kind.as_str(), entity)?;
+        rows.retain(|r| r.day <= until);
         Some(
             rows.into_iter()
                 .map(|r| HistoryPoint {
@@ -414,7 +427,12 @@ impl DomainRisk {
     pub fn write_text(&self, out: &mut impl Write) -> Result<()> {
         let Some(score) = &self.score else { return Ok(()) };
         writeln!(out, "lifecycle     {} ({})", score.lifecycle, score.lifecycle_evidence)?;
-        let state = score.state.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
+        let state = score
+            .state
+            .as_deref()
+            .filter(|&s| s != score.top)
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default();
         writeln!(
             out,
             "risk          {:.1} / 100 (because of {}{state}), for {} and all its names",
@@ -450,10 +468,8 @@ impl DomainRisk {
 
 /// `nshunt verdict DOMAIN --benign|--malicious`.
 pub fn run_verdict(ctx: &Context, args: &VerdictArgs) -> Result<()> {
-    let given = cli_name(&args.domain)?;
     // Scores are per registered domain: the verdict is stored there.
-    let registered = nshunt_analyze::load::registered_domain(given.as_str())
-        .with_context(|| format!("{given} is a public suffix: give a domain"))?;
+    let (given, registered) = judged_name(&args.domain)?;
     let name = cli_name(&registered)?;
     if name.as_str() != given.as_str() && !ctx.global.quiet {
         crate::diag!("note: the verdict is stored for {name}, the registered domain of {given}");
@@ -608,50 +624,110 @@ pub fn run_risk(ctx: &Context, args: &crate::args::RiskArgs) -> Result<()> {
 fn risk_names(ctx: &Context, args: &crate::args::RiskArgs) -> Result<(Vec<(String, String)>, u64)> {
     let mut names = Vec::new();
     let mut skipped = 0u64;
-    let mut add = |text: &str, place: &dyn Fn() -> String| {
-        // The first word of the line: lists add comments after names.
-        let text = text.split_whitespace().next().unwrap_or_default().trim_end_matches('.');
-        if text.is_empty() || text.starts_with('#') {
-            return;
-        }
-        if text.contains(['#', '/', ':', '@', '\\']) {
-            skipped += 1;
-            if !ctx.global.quiet && skipped <= MAX_NAME_WARNINGS {
-                crate::diag!("warning: skipped {}: {text:?} is not a domain name", place());
-            }
-            return;
-        }
-        match nshunt_analyze::load::registered_domain(text) {
-            Some(domain) => names.push((text.to_owned(), domain)),
-            None => {
-                skipped += 1;
-                if !ctx.global.quiet && skipped <= MAX_NAME_WARNINGS {
-                    crate::diag!(
-                        "warning: skipped {}: {text:?} is not a domain name under a public suffix",
-                        place()
-                    );
-                }
-            }
+    let mut skip = |place: &str, why: &dyn std::fmt::Display| {
+        skipped += 1;
+        if !ctx.global.quiet && skipped <= MAX_NAME_WARNINGS {
+            crate::diag!("warning: skipped {place}: {why}");
         }
     };
+
     for name in &args.domains {
         if name.trim().contains(char::is_whitespace) {
             bail!("{name:?} has spaces: give one domain name per argument");
         }
-        add(name, &|| "argument".to_owned());
+        match name_of_line(name) {
+            Some(Ok(found)) => names.push(found),
+            Some(Err(error)) => skip("argument", &format!("{error:#}")),
+            None => skip("argument", &"empty"),
+        }
     }
     for path in &args.file {
-        let reader = nshunt_ingest::input::open(path)?.into_reader();
-        for (i, line) in reader.split(b'\n').enumerate() {
-            let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-            let text = String::from_utf8_lossy(&line);
-            add(&text, &|| format!("{}:{}", path.display(), i + 1));
+        let mut reader = nshunt_ingest::input::open(path)?.into_reader();
+        let mut line = Vec::new();
+        let mut number = 0u64;
+        loop {
+            number += 1;
+            let place = || format!("{}:{number}", path.display());
+            let read = read_capped_line(&mut reader, &mut line)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            match read {
+                LineRead::End => break,
+                LineRead::TooLong => skip(&place(), &format!("line longer than {MAX_LINE} bytes")),
+                LineRead::Line => match name_of_line(&String::from_utf8_lossy(&line)) {
+                    Some(Ok(found)) => names.push(found),
+                    Some(Err(error)) => skip(&place(), &format!("{error:#}")),
+                    None => {}
+                },
+            }
         }
     }
     if args.strict && skipped > 0 {
         bail!("{skipped} bad names under --strict");
     }
     Ok((names, skipped))
+}
+
+/// The name on a line (its first word: lists add comments after names)
+/// with its registered domain; `None` for a blank or comment line.
+fn name_of_line(text: &str) -> Option<Result<(String, String)>> {
+    let word = text.split_whitespace().next()?;
+    if word.starts_with('#') {
+        return None;
+    }
+    let checked = judged_name(word.strip_suffix('.').unwrap_or(word));
+    Some(checked.map(|(name, domain)| (name.as_str().to_owned(), domain)))
+}
+
+/// Lines longer than this are skipped whole (a name is at most 253
+/// bytes; room is left for comments).
+const MAX_LINE: usize = 4096;
+
+/// What [`read_capped_line`] read.
+enum LineRead {
+    Line,
+    TooLong,
+    End,
+}
+
+/// Reads one line into `line` (without its newline), keeping at most
+/// [`MAX_LINE`] bytes in memory: a longer line is read through and
+/// reported, not held.
+fn read_capped_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> std::io::Result<LineRead> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(if !any {
+                LineRead::End
+            } else if too_long {
+                LineRead::TooLong
+            } else {
+                LineRead::Line
+            });
+        }
+        any = true;
+        let (part, found) = match memchr_newline(buffer) {
+            Some(i) => (&buffer[..i], Some(i)),
+            None => (buffer, None),
+        };
+        if !too_long && line.len() + part.len() <= MAX_LINE {
+            line.extend_from_slice(part);
+        } else {
+            too_long = true;
+            line.clear();
+        }
+        let consumed = found.map_or(buffer.len(), |i| i + 1);
+        reader.consume(consumed);
+        if found.is_some() {
+            return Ok(if too_long { LineRead::TooLong } else { LineRead::Line });
+        }
+    }
+}
+
+fn memchr_newline(buffer: &[u8]) -> Option<usize> {
+    buffer.iter().position(|&b| b == b'\n')
 }
 
 fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
