@@ -149,7 +149,7 @@ pub enum Command {
     /// riskiest first; --facets adds, per attribute, the values among
     /// the results with how many results and how many domains overall
     /// hold each.
-    Explore(ExploreArgs),
+    Explore(Box<ExploreArgs>),
 
     /// From a seed domain to the domains sharing its rare
     /// infrastructure (name servers, subnets, PTR patterns, registrant
