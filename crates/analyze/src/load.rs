@@ -52,6 +52,7 @@ pub fn load_with(store: &SqliteStore, as_of: i64, extra: &[String]) -> Result<Fa
     builder.finish_churn();
     builder.finish_ptr();
     let registrations = store.for_each_snapshot_registration(as_of, |r| builder.registration(r))?;
+    builder.drop_glue_only();
     for name in extra {
         builder.domain(name);
     }
@@ -87,6 +88,10 @@ struct Builder {
     /// what the same kind of source saw before (a zone loaded for the
     /// first time is not a move of a domain passive DNS saw a year ago).
     first_by_source: Vec<[i32; 3]>,
+    /// Whether each domain is known from more than a parent zone's glue
+    /// (an address record of a name-server host in a zone file): a
+    /// delegation, another source, or a registration.
+    known: Vec<bool>,
     /// PTR naming patterns by address.
     ptr_patterns: Map<IpAddr, Vec<String>>,
 }
@@ -100,6 +105,7 @@ impl Builder {
             last: None,
             recent: Map::default(),
             first_by_source: Vec::new(),
+            known: Vec::new(),
             ptr_patterns: Map::default(),
         }
     }
@@ -145,6 +151,13 @@ impl Builder {
         let day = i32::try_from(r.first_seen.div_euclid(86_400)).unwrap_or(i32::MAX);
         let first = &mut self.first_by_source[index as usize][source];
         *first = (*first).min(day);
+
+        if self.known.len() <= index as usize {
+            self.known.resize(index as usize + 1, false);
+        }
+        if r.source != "zone" || r.rrtype == 2 {
+            self.known[index as usize] = true;
+        }
 
         let entities = self.record_entities(r);
         let d = &mut self.facts.domains[index as usize];
@@ -222,6 +235,23 @@ impl Builder {
         out
     }
 
+    /// Forgets the domains known only from glue in a parent zone (the
+    /// root zone's `a.nic.fr` is not a domain the root delegates).
+    fn drop_glue_only(&mut self) {
+        let known = std::mem::take(&mut self.known);
+        let mut index = 0;
+        self.facts.domains.retain(|_| {
+            let keep = known.get(index).copied().unwrap_or(true);
+            index += 1;
+            keep
+        });
+        self.index.clear();
+        self.last = None;
+        for (i, d) in self.facts.domains.iter().enumerate() {
+            self.index.insert(d.name.clone(), i as u32);
+        }
+    }
+
     /// Remembers the naming pattern of a current PTR record's address.
     fn ptr(&mut self, r: &SnapshotRecord<'_>) {
         let Some(pattern) = r.ptr_pattern.filter(|_| r.current) else { return };
@@ -282,6 +312,10 @@ impl Builder {
         }
 
         let index = self.domain(&name);
+        if self.known.len() <= index as usize {
+            self.known.resize(index as usize + 1, false);
+        }
+        self.known[index as usize] = true;
         let registrar = r
             .registrar
             .map(|n| self.facts.entities.intern(EntityKind::Registrar, &n.to_lowercase()));
