@@ -333,12 +333,12 @@ impl Detector {
             let kw = m.pattern().as_u32();
             self.place_hit(view, kw, m.start(), m.end(), hits);
         }
-        if view.folded != view.raw {
-            for m in self.fold_ac.find_overlapping_iter(view.folded) {
-                let kw = self.fold_pattern_kw[m.pattern().as_usize()];
-                if view.raw[m.start()..m.end()] != *self.keywords[kw as usize].text.as_bytes() {
-                    self.place_hit(view, kw, m.start(), m.end(), hits);
-                }
+        // Always: a label without foldable letters (`lnstagram`) can
+        // still fold onto a keyword that has some (`instagram`).
+        for m in self.fold_ac.find_overlapping_iter(view.folded) {
+            let kw = self.fold_pattern_kw[m.pattern().as_usize()];
+            if view.raw[m.start()..m.end()] != *self.keywords[kw as usize].text.as_bytes() {
+                self.place_hit(view, kw, m.start(), m.end(), hits);
             }
         }
         self.scan_typos(view, hits);
@@ -631,7 +631,10 @@ impl Detector {
         let mut best: Vec<Hit> = Vec::new();
         for hit in hits {
             let brand = self.keywords[hit.kw as usize].brand;
-            let key = |h: &Hit| (self.effective_kind(h, readings).rank(), h.distance);
+            let key = |h: &Hit| {
+                let len = self.keywords[h.kw as usize].text.len();
+                (self.effective_kind(h, readings).rank(), h.distance, usize::MAX - len)
+            };
             match best.iter_mut().find(|b| self.keywords[b.kw as usize].brand == brand) {
                 Some(slot) if key(&hit) < key(slot) => *slot = hit,
                 Some(_) => {}
