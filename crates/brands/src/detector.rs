@@ -24,7 +24,9 @@
 //!    when the rest splits into lure words ([`crate::words`]); keywords of
 //!    three letters or fewer never count inside a token. Distinctive
 //!    keywords of seven letters or more count anywhere, those of five or
-//!    six at a token's start or end or beside lure words.
+//!    six beside lure words (`yahoomail`, not `yahoopla`); a keyword found only
+//!    through look-alike folding counts inside a token only beside lure
+//!    words.
 //! 4. Tokens, the label without its hyphens, the token without lure words
 //!    at its ends, and the labels joined without dots are compared with
 //!    the distinctive keywords of five letters or more by edit distance
@@ -150,11 +152,14 @@ struct BrandInfo {
 
 /// The maximum edit distance a typosquat of a keyword of `len` letters
 /// may have: none under five letters (too many real words are one edit
-/// from a short brand), one up to nine letters, two from ten.
+/// from a short brand), one up to eleven letters, two from twelve
+/// (`myetherwallet`, `bankofamerica`). Measured on the benign lists:
+/// two edits from ten-letter keywords reach too many ordinary words
+/// (`14internet` for `btinternet`).
 pub fn max_distance(len: usize) -> u8 {
     match len {
         0..=4 => 0,
-        5..=9 => 1,
+        5..=11 => 1,
         _ => 2,
     }
 }
@@ -167,10 +172,12 @@ pub struct Detector {
     fold_ac: AhoCorasick,
     fold_pattern_kw: Vec<u32>,
     deletions: FastMap<u64, Vec<u32>>,
+    weak: FastMap<u64, Vec<u32>>,
     hasher: foldhash::fast::FixedState,
     fuzzy_lengths: (usize, usize),
     lure: FastSet<Box<[u8]>>,
     places: FastSet<Box<[u8]>>,
+    common: FastSet<Box<[u8]>>,
     legit_below: FastMap<Box<str>, Vec<u32>>,
     legit_only: FastMap<Box<str>, Vec<u32>>,
     theme_ac: AhoCorasick,
@@ -215,6 +222,7 @@ impl Detector {
         let (fold_ac, fold_pattern_kw) = fold_automaton(&keywords);
         let raw_ac = automaton(keywords.iter().map(|k| k.text.as_bytes()));
         let (deletions, fuzzy_lengths) = deletion_index(&keywords);
+        let weak = weak_index(&keywords);
         let (legit_below, legit_only) = legit_tables(catalogue);
         let (theme_ac, theme_pattern) = theme_automaton();
 
@@ -227,10 +235,12 @@ impl Detector {
             fold_ac,
             fold_pattern_kw,
             deletions,
+            weak,
             hasher: foldhash::fast::FixedState::with_seed(0x6e73_6875_6e74),
             fuzzy_lengths,
             lure: folded_set(words::lure_words()),
             places: folded_set(words::PLACES.iter().copied()),
+            common: folded_set(words::COMMON.iter().copied()),
             legit_below,
             legit_only,
             theme_ac,
@@ -267,8 +277,16 @@ impl Detector {
         if hits.is_empty() {
             return Vec::new();
         }
+        // A brand's own domains are never flagged for it; a name that is
+        // any brand's own domain is not a look-alike of another brand
+        // either (`xfinity.com` is not a slip of `dfinity`), though it
+        // may still use one by name.
         let legit = self.legit_brands(name);
-        hits.retain(|h| !legit.contains(&self.keywords[h.kw as usize].brand));
+        hits.retain(|h| {
+            let own = legit.contains(&self.keywords[h.kw as usize].brand);
+            let lookalike = matches!(h.kind, MatchKind::Typosquat | MatchKind::Homoglyph);
+            !own && !(lookalike && !legit.is_empty())
+        });
         self.best_per_brand(hits, &labels, &readings)
     }
 
@@ -417,13 +435,21 @@ impl Detector {
         };
 
         let segmented = || self.segments(before) && self.segments(after);
+        let homoglyph = view.raw[start..end] != *k.text.as_bytes();
         let ok = match k.class {
             Class::Short if len <= 3 => false,
-            Class::Short | Class::Word => segmented(),
-            Class::Distinctive if len >= 7 => true,
-            Class::Distinctive => before.is_empty() || after.is_empty() || segmented(),
+            // Folded letters inside words find brands everywhere
+            // (`retailexpress` folds to hold `aliexpress`).
+            Class::Distinctive if len >= 7 && !homoglyph => true,
+            _ => segmented(),
         };
         ok.then(beside)
+    }
+
+    /// A lure word or one of the ordinary words that sit one edit from a
+    /// brand keyword ([`words::COMMON`]).
+    fn is_common_word(&self, folded: &[u8]) -> bool {
+        self.lure.contains(folded) || self.common.contains(folded)
     }
 
     /// Whether a whole token may stand beside a word brand.
@@ -462,7 +488,7 @@ impl Detector {
             if !fits(e - s) {
                 continue;
             }
-            self.fuzzy(view, (s, e), hits);
+            self.fuzzy(view, (s, e), 0, hits);
             self.fuzzy_cores(view, (s, e), hits);
         }
 
@@ -497,17 +523,26 @@ impl Detector {
             if (cut_start, cut_end) == (0, 0) || ce <= cs || ce - cs + 2 < min {
                 continue;
             }
-            self.fuzzy(view, (cs, ce), hits);
+            // Five- and six-letter keywords are one slip from too many
+            // word pieces (`livescloud`, `appvizer`) to look inside tokens.
+            self.fuzzy(view, (cs, ce), 7, hits);
         }
     }
 
-    fn fuzzy(&self, view: &LabelView<'_>, (s, e): (usize, usize), hits: &mut Vec<Hit>) {
+    fn fuzzy(&self, view: &LabelView<'_>, (s, e): (usize, usize), min_len: usize, hits: &mut Vec<Hit>) {
+        // An ordinary word one slip from a brand (`finance`, `cloud`,
+        // `telecom`) is that word, not a typosquat.
+        if self.is_common_word(&view.folded[s..e]) {
+            return;
+        }
         let before = hits.len();
         self.fuzzy_text(view.index, &view.raw[s..e], &view.folded[s..e], TypoOperation::Edits, hits);
         // An exact folded match of a token is the automaton's business.
         let mut i = before;
         while i < hits.len() {
-            if hits[i].distance == 0 {
+            let short = self.keywords[hits[i].kw as usize].text.len() < min_len;
+            let exact = hits[i].distance == 0 && hits[i].kind == MatchKind::Typosquat;
+            if exact || short {
                 hits.swap_remove(i);
             } else {
                 i += 1;
@@ -525,6 +560,7 @@ impl Detector {
         zero_op: TypoOperation,
         hits: &mut Vec<Hit>,
     ) {
+        self.weak_text(label, raw, folded, hits);
         let mut seen: [u32; 16] = [u32::MAX; 16];
         let mut seen_len = 0;
         let depth = if folded.len() >= 8 { 2 } else { 1 };
@@ -546,16 +582,42 @@ impl Detector {
         });
     }
 
+    /// Whole-string equality with a keyword under the weak look-alike
+    /// reading ([`fold::weak_fold`]).
+    fn weak_text(&self, label: usize, raw: &[u8], folded: &[u8], hits: &mut Vec<Hit>) {
+        let mut weak = Vec::with_capacity(folded.len());
+        fold::weak_fold(folded, &mut weak);
+        let Some(ids) = self.weak.get(&self.hash(&weak)) else { return };
+        for &kw in ids {
+            let k = &self.keywords[kw as usize];
+            let mut theirs = Vec::new();
+            fold::weak_fold(&k.folded, &mut theirs);
+            if theirs != weak || raw == k.text.as_bytes() {
+                continue;
+            }
+            hits.push(Hit {
+                kw,
+                kind: MatchKind::Homoglyph,
+                operation: None,
+                label,
+                matched: String::from_utf8_lossy(raw).into_owned(),
+                distance: 0,
+                detail: String::new(),
+            });
+        }
+    }
+
     fn verify(&self, label: usize, raw: &[u8], folded: &[u8], kw: u32, zero_op: TypoOperation) -> Option<Hit> {
         let k = &self.keywords[kw as usize];
         let d = typo::distance(folded, &k.folded, usize::from(k.max_distance))?;
-        let operation = if d == 0 {
-            zero_op
-        } else {
-            match typo::distance(raw, k.text.as_bytes(), 2) {
-                Some(raw_d) if raw_d == d => typo::classify(k.text.as_bytes(), raw),
-                _ => TypoOperation::LookAlike,
-            }
+        let raw_d = typo::distance(raw, k.text.as_bytes(), 2);
+        let operation = match raw_d {
+            _ if d == 0 => zero_op,
+            Some(raw_d) if raw_d == d => typo::classify(k.text.as_bytes(), raw),
+            // Look-alikes and a slip together reach too many ordinary
+            // words of short keywords (`quai1` for `gmail`).
+            _ if k.text.len() < 9 => return None,
+            _ => TypoOperation::LookAlike,
         };
         let operation = if d > 0 && zero_op != TypoOperation::Edits { zero_op } else { operation };
         Some(Hit {
@@ -859,6 +921,22 @@ fn deletion_index(keywords: &[Kw]) -> (FastMap<u64, Vec<u32>>, (usize, usize)) {
         lengths = (0, 0);
     }
     (map, lengths)
+}
+
+/// The weak look-alike reading of every fuzzy keyword, by hash.
+fn weak_index(keywords: &[Kw]) -> FastMap<u64, Vec<u32>> {
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::FixedState::with_seed(0x6e73_6875_6e74);
+    let mut map: FastMap<u64, Vec<u32>> = FastMap::default();
+    let mut weak = Vec::new();
+    for (i, k) in keywords.iter().enumerate() {
+        if k.max_distance == 0 {
+            continue;
+        }
+        fold::weak_fold(&k.folded, &mut weak);
+        map.entry(hasher.hash_one(&weak[..])).or_default().push(i as u32);
+    }
+    map
 }
 
 fn deletions(text: &[u8], depth: usize, out: &mut HashSet<Vec<u8>>) {

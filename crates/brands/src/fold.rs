@@ -12,7 +12,7 @@
 //!   `*`, which no keyword contains.
 //! - [`fold_ascii`] maps ASCII characters that look alike onto one
 //!   representative, one byte for one byte (`0` → `o`, `1` and `i` →
-//!   `l`, `q` → `g`, `c` → `e`), so that `paypa1` and `g00gle` compare
+//!   `l`, `q` → `g`), so that `paypa1` and `g00gle` compare
 //!   equal to their brands. Multi-letter look-alikes (`rn` for `m`,
 //!   `vv` for `w`, `cl` for `d`) change the length; the detector adds
 //!   them as extra keyword spellings instead ([`multi_letter_variants`]).
@@ -31,11 +31,9 @@ pub fn fold_byte(b: u8) -> u8 {
         b'3' => b'e',
         b'5' => b's',
         b'q' | b'9' => b'g',
-        b'c' => b'e',
         b'8' => b'b',
         b'4' | b'@' => b'a',
         b'7' => b't',
-        b'u' => b'v',
         _ => b,
     }
 }
@@ -48,13 +46,12 @@ pub fn fold_ascii(text: &[u8], out: &mut Vec<u8>) {
 
 /// Spellings of a folded keyword with one or two of its letters written
 /// as the letter pairs that look like them: `m` as `rn`, `w` as `vv`,
-/// `d` as `cl` (folded: `el`). The keyword itself is not included.
+/// `d` as `cl`. The keyword itself is not included.
 pub fn multi_letter_variants(folded: &str) -> Vec<String> {
-    const PAIRS: [(u8, &str); 3] = [(b'm', "rn"), (b'w', "vv"), (b'd', "el")];
     let positions: Vec<usize> = folded
         .bytes()
         .enumerate()
-        .filter(|(_, b)| PAIRS.iter().any(|(c, _)| c == b))
+        .filter(|(_, b)| pair_for(*b).is_some())
         .map(|(i, _)| i)
         .collect();
 
@@ -83,7 +80,7 @@ fn pair_for(b: u8) -> Option<&'static str> {
     match b {
         b'm' => Some("rn"),
         b'w' => Some("vv"),
-        b'd' => Some("el"),
+        b'd' => Some("cl"),
         _ => None,
     }
 }
@@ -167,12 +164,56 @@ fn latin_extra(c: char) -> Option<&'static str> {
         'ⱳ' | 'ᴡ' => "w",
         'ƴ' | 'ɏ' | 'ʏ' => "y",
         'ƶ' | 'ȥ' | 'ʐ' | 'ᴢ' => "z",
+        'ə' | 'ɐ' => "a",
+        'ƅ' | 'в' | 'ь' => "b",
+        'ɾ' | 'г' => "r",
+        'к' | 'ⱪ' => "k",
+        'м' | 'ᴍ' => "m",
+        'т' => "t",
+        'ԍ' => "g",
+        'ⱨ' | 'н' => "h",
+        'ⱱ' | 'ⱴ' => "v",
+        'ꞑ' | 'п' => "n",
         'æ' | 'Æ' => "ae",
         'œ' | 'Œ' => "oe",
         'ß' => "ss",
         _ => return None,
     };
     Some(reading)
+}
+
+/// The weak look-alike reading of a folded string, into `out`: letter
+/// pairs that read as one letter (`rn`, `nn`, `rr` as `m`, `vv` as `w`,
+/// `cl` as `d`, `lc` as `k`), then letters that differ by a stroke or a
+/// mirror (`m`/`n`, `b`/`d`, `c`/`e`, `u`/`v`) made one. Too loose for
+/// searching inside labels, it is only used to compare whole tokens with
+/// whole keywords (`dinamce` reads as `binance`, `faceboolc` as
+/// `facebook`).
+pub fn weak_fold(folded: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < folded.len() {
+        let pair = folded.get(i..i + 2);
+        let joined = match pair {
+            Some(b"rn" | b"nn" | b"rr") => Some(b'm'),
+            Some(b"vv") => Some(b'w'),
+            Some(b"cl") => Some(b'd'),
+            Some(b"lc") => Some(b'k'),
+            _ => None,
+        };
+        let (b, step) = match joined {
+            Some(b) => (b, 2),
+            None => (folded[i], 1),
+        };
+        out.push(match b {
+            b'm' => b'n',
+            b'b' => b'd',
+            b'c' => b'e',
+            b'u' => b'v',
+            other => other,
+        });
+        i += step;
+    }
 }
 
 /// Whether `label` mixes scripts in a way UTS #39 calls out (Latin with
@@ -223,9 +264,25 @@ mod tests {
     }
 
     #[test]
+    fn weak_readings() {
+        let read = |s: &str| {
+            let (mut folded, mut out) = (Vec::new(), Vec::new());
+            fold_ascii(s.as_bytes(), &mut folded);
+            weak_fold(&folded, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(read("dinamce"), read("binance"));
+        assert_eq!(read("faceboolc"), read("facebook"));
+        assert_eq!(read("nnetamask"), read("metamask"));
+        assert_ne!(read("paypal"), read("google"));
+    }
+
+    #[test]
     fn multi_letter_spellings() {
-        let v = multi_letter_variants("mlerosoft");
-        assert_eq!(v, vec!["rnlerosoft".to_string()]);
+        let v = multi_letter_variants("mlcrosoft");
+        assert_eq!(v, vec!["rnlcrosoft".to_string()]);
+        assert_eq!(multi_letter_variants("dw"), vec!["clw", "clvv", "dvv"]);
         assert!(multi_letter_variants("paypal").is_empty());
     }
 }
+

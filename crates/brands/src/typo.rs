@@ -77,7 +77,7 @@ pub fn distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
 
     let width = b.len() + 1;
     let mut rows = [[0usize; 64]; 3];
-    for (j, cell) in rows[1].iter_mut().enumerate().take(width) {
+    for (j, cell) in rows[0].iter_mut().enumerate().take(width) {
         *cell = j;
     }
 
@@ -199,6 +199,9 @@ mod tests {
         assert_eq!(distance(b"paypal", b"pypla", 2), Some(2));
         assert_eq!(distance(b"paypal", b"google", 2), None);
         assert_eq!(distance(b"ab", b"abcdef", 2), None);
+        assert_eq!(distance(b"trader", b"etrade", 1), None);
+        assert_eq!(distance(b"trader", b"etrade", 2), Some(2));
+        assert_eq!(distance(b"malln", b"gmall", 1), None);
     }
 
     #[test]

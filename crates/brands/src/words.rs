@@ -7,9 +7,10 @@
 //!   word brand such as `apple` counts inside a longer label only when
 //!   the rest of the label splits into them (`secureappleidlogin`, not
 //!   `pineapple`);
-//! - place and TLD-like tokens (`uk`, `espana`, `com`) count beside a
-//!   brand only as separate tokens (`chase-uk`), because inside words
-//!   two letters match almost anywhere;
+//! - place, language and TLD-like tokens (`uk`, `espana`, `com`) count
+//!   beside a brand as separate tokens (`chase-uk`), and inside a token
+//!   only from four letters (`yahooespanol`), because inside words two
+//!   letters match almost anywhere;
 //! - themes are keyword families (technology and support, finance and
 //!   payments, tax and government, delivery, crypto, …) assigned per
 //!   domain, for filtering and as a cluster attribute.
@@ -212,11 +213,13 @@ pub const FILLERS: &[&str] = &[
     "page", "home", "net", "live", "now", "new", "get", "go", "best", "top", "center", "desk",
     "hub", "plus", "pro", "center", "status", "check", "mobile", "inc", "corp", "group",
     "global", "international", "intl", "world", "direct", "link", "links", "secure",
-    "en", "es", "fr", "de", "http", "https", "com", "net", "org", "login", "my",
+    "http", "https", "com", "net", "org", "login", "my", "en",
 ];
 
-/// Places and TLD-like tokens; they count beside a brand only as
-/// separate tokens (`paypal-uk`), never inside words.
+/// Places, languages and TLD-like tokens. Those of four letters or more
+/// also count inside a token (`yahooespanol`); shorter ones only as
+/// separate tokens (`paypal-uk`), because inside words two letters
+/// match almost anywhere.
 pub const PLACES: &[&str] = &[
     "com", "net", "org", "co", "uk", "us", "de", "fr", "es", "it", "nl", "be", "ch", "at",
     "pl", "pt", "br", "mx", "ar", "cl", "pe", "ca", "au", "nz", "in", "jp", "cn", "ru", "tr",
@@ -227,10 +230,27 @@ pub const PLACES: &[&str] = &[
     "australia", "india", "japan", "china", "russia", "europe", "asia", "africa", "latam",
     "nederland", "portugal", "polska", "argentina", "colombia", "chile", "peru", "dubai",
     "uae", "ksa", "qatar", "nigeria", "kenya", "ghana", "pakistan", "indonesia",
-    "philippines", "malaysia", "singapore", "vietnam", "thailand", "korea",
+    "philippines", "malaysia", "singapore", "vietnam", "thailand", "korea", "espanol",
+    "english", "francais", "deutsch", "turkce", "portugues", "italiano", "arabic",
 ];
 
-/// Every lure word: the theme words and the fillers.
+/// Every lure word: the theme words, the fillers, and the places of
+/// four letters or more.
 pub fn lure_words() -> impl Iterator<Item = &'static str> {
-    Theme::ALL.into_iter().flat_map(|t| t.words().iter().copied()).chain(FILLERS.iter().copied())
+    let places = PLACES.iter().copied().filter(|p| p.len() >= 4);
+    Theme::ALL
+        .into_iter()
+        .flat_map(|t| t.words().iter().copied())
+        .chain(FILLERS.iter().copied())
+        .chain(places)
 }
+
+/// Ordinary words one slip away from a brand keyword, found in the
+/// benign lists; never read as typosquats.
+pub const COMMON: &[&str] = &[
+    "trust", "skill", "skills", "trader", "traders", "viper", "finance", "cloud", "clouds",
+    "telecom", "express", "mobile", "mobiles", "internet", "intern", "email", "emails",
+    "charter", "revolution", "interact", "pinterest", "interest", "doctor", "center",
+    "applied", "arena", "vibe", "vibes", "disco", "mining", "viper", "vipers", "finity",
+    "capitaine", "mayfair",
+];
