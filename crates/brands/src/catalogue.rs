@@ -210,9 +210,11 @@ impl Catalogue {
             let checked = parse_line(line).and_then(|brand| catalogue.refuse_duplicate(brand));
             match checked {
                 Ok(brand) => catalogue.brands.push(brand),
-                Err(problem) => {
-                    skipped.push(CatalogueError::Line { path: path.to_owned(), line: n + 1, problem })
-                }
+                Err(problem) => skipped.push(CatalogueError::Line {
+                    path: path.to_owned(),
+                    line: n + 1,
+                    problem,
+                }),
             }
         }
 

@@ -49,6 +49,9 @@ use crate::words::{self, Theme};
 type FastSet<T> = hashbrown::HashSet<T, foldhash::fast::RandomState>;
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Legitimate domains to the brands that own them.
+type LegitTable = FastMap<Box<str>, Vec<u32>>;
+
 /// How a name uses a brand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -178,8 +181,8 @@ pub struct Detector {
     lure: FastSet<Box<[u8]>>,
     places: FastSet<Box<[u8]>>,
     common: FastSet<Box<[u8]>>,
-    legit_below: FastMap<Box<str>, Vec<u32>>,
-    legit_only: FastMap<Box<str>, Vec<u32>>,
+    legit_below: LegitTable,
+    legit_only: LegitTable,
     theme_ac: AhoCorasick,
     theme_pattern: Vec<Theme>,
     psl: &'static PublicSuffixList,
@@ -226,8 +229,12 @@ impl Detector {
         let (legit_below, legit_only) = legit_tables(catalogue);
         let (theme_ac, theme_pattern) = theme_automaton();
 
-        tracing::debug!(brands = brands.len(), keywords = keywords.len(),
-            deletion_keys = deletions.len(), "brand detector compiled");
+        tracing::debug!(
+            brands = brands.len(),
+            keywords = keywords.len(),
+            deletion_keys = deletions.len(),
+            "brand detector compiled"
+        );
         Detector {
             brands,
             keywords,
@@ -285,7 +292,7 @@ impl Detector {
         hits.retain(|h| {
             let own = legit.contains(&self.keywords[h.kw as usize].brand);
             let lookalike = matches!(h.kind, MatchKind::Typosquat | MatchKind::Homoglyph);
-            !own && !(lookalike && !legit.is_empty())
+            !own && (!lookalike || legit.is_empty())
         });
         self.best_per_brand(hits, &labels, &readings)
     }
@@ -364,7 +371,14 @@ impl Detector {
 
     /// Decides whether a keyword found at `start..end` counts, and as
     /// what.
-    fn place_hit(&self, view: &LabelView<'_>, kw: u32, start: usize, end: usize, hits: &mut Vec<Hit>) {
+    fn place_hit(
+        &self,
+        view: &LabelView<'_>,
+        kw: u32,
+        start: usize,
+        end: usize,
+        hits: &mut Vec<Hit>,
+    ) {
         let k = &self.keywords[kw as usize];
         let raw = view.raw;
         if raw[start..end].contains(&b'-') {
@@ -412,8 +426,10 @@ impl Detector {
                 return None;
             }
         }
-        let words: Vec<&str> =
-            others.iter().map(|&(s, e)| std::str::from_utf8(&view.raw[s..e]).unwrap_or("?")).collect();
+        let words: Vec<&str> = others
+            .iter()
+            .map(|&(s, e)| std::str::from_utf8(&view.raw[s..e]).unwrap_or("?"))
+            .collect();
         Some(words.join(", "))
     }
 
@@ -529,14 +545,26 @@ impl Detector {
         }
     }
 
-    fn fuzzy(&self, view: &LabelView<'_>, (s, e): (usize, usize), min_len: usize, hits: &mut Vec<Hit>) {
+    fn fuzzy(
+        &self,
+        view: &LabelView<'_>,
+        (s, e): (usize, usize),
+        min_len: usize,
+        hits: &mut Vec<Hit>,
+    ) {
         // An ordinary word one slip from a brand (`finance`, `cloud`,
         // `telecom`) is that word, not a typosquat.
         if self.is_common_word(&view.folded[s..e]) {
             return;
         }
         let before = hits.len();
-        self.fuzzy_text(view.index, &view.raw[s..e], &view.folded[s..e], TypoOperation::Edits, hits);
+        self.fuzzy_text(
+            view.index,
+            &view.raw[s..e],
+            &view.folded[s..e],
+            TypoOperation::Edits,
+            hits,
+        );
         // An exact folded match of a token is the automaton's business.
         let mut i = before;
         while i < hits.len() {
@@ -607,7 +635,14 @@ impl Detector {
         }
     }
 
-    fn verify(&self, label: usize, raw: &[u8], folded: &[u8], kw: u32, zero_op: TypoOperation) -> Option<Hit> {
+    fn verify(
+        &self,
+        label: usize,
+        raw: &[u8],
+        folded: &[u8],
+        kw: u32,
+        zero_op: TypoOperation,
+    ) -> Option<Hit> {
         let k = &self.keywords[kw as usize];
         let d = typo::distance(folded, &k.folded, usize::from(k.max_distance))?;
         let raw_d = typo::distance(raw, k.text.as_bytes(), 2);
@@ -689,7 +724,12 @@ impl Detector {
         }
     }
 
-    fn best_per_brand(&self, hits: Vec<Hit>, labels: &[&str], readings: &[Option<String>]) -> Vec<BrandMatch> {
+    fn best_per_brand(
+        &self,
+        hits: Vec<Hit>,
+        labels: &[&str],
+        readings: &[Option<String>],
+    ) -> Vec<BrandMatch> {
         let mut best: Vec<Hit> = Vec::new();
         for hit in hits {
             let brand = self.keywords[hit.kw as usize].brand;
@@ -756,7 +796,14 @@ impl Detector {
 }
 
 /// Builds the explanation sentence of a match.
-fn explain(hit: &Hit, k: &Kw, brand: &BrandInfo, label: &str, labels: &[&str], kind: MatchKind) -> String {
+fn explain(
+    hit: &Hit,
+    k: &Kw,
+    brand: &BrandInfo,
+    label: &str,
+    labels: &[&str],
+    kind: MatchKind,
+) -> String {
     let mut why = String::new();
     if kind == MatchKind::Idn {
         let unicode = idn_unicode(label).unwrap_or_default();
@@ -787,7 +834,11 @@ fn explain(hit: &Hit, k: &Kw, brand: &BrandInfo, label: &str, labels: &[&str], k
         MatchKind::Typosquat | MatchKind::Idn => {
             let op = hit.operation.map(TypoOperation::describe).unwrap_or("edits");
             let whole = if hit.label == usize::MAX { labels.join(".") } else { matched.clone() };
-            write!(why, "{whole:?} is {name}'s keyword {kw:?} with {op} (distance {})", hit.distance)
+            write!(
+                why,
+                "{whole:?} is {name}'s keyword {kw:?} with {op} (distance {})",
+                hit.distance
+            )
         }
     };
     why
@@ -950,10 +1001,12 @@ fn deletions(text: &[u8], depth: usize, out: &mut HashSet<Vec<u8>>) {
     }
 }
 
-fn legit_tables(catalogue: &Catalogue) -> (FastMap<Box<str>, Vec<u32>>, FastMap<Box<str>, Vec<u32>>) {
+fn legit_tables(
+    catalogue: &Catalogue,
+) -> (LegitTable, LegitTable) {
     let psl = psl::embedded();
-    let mut below: FastMap<Box<str>, Vec<u32>> = FastMap::default();
-    let mut only: FastMap<Box<str>, Vec<u32>> = FastMap::default();
+    let mut below = LegitTable::default();
+    let mut only = LegitTable::default();
     for (i, brand) in catalogue.brands().iter().enumerate() {
         for domain in &brand.domains {
             let is_suffix =

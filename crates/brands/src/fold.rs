@@ -285,4 +285,3 @@ mod tests {
         assert!(multi_letter_variants("paypal").is_empty());
     }
 }
-

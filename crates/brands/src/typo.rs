@@ -173,7 +173,9 @@ fn substitution_kind(was: u8, now: u8) -> TypoOperation {
 pub fn keyboard_adjacent(a: u8, b: u8) -> bool {
     const ROWS: [&[u8]; 4] = [b"1234567890-", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
     let find = |k: u8| {
-        ROWS.iter().enumerate().find_map(|(r, row)| row.iter().position(|&c| c == k).map(|c| (r, c)))
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.iter().position(|&c| c == k).map(|c| (r, c)))
     };
     let (Some((ra, ca)), Some((rb, cb))) = (find(a), find(b)) else { return false };
 

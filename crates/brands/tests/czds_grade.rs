@@ -52,7 +52,10 @@ fn czds_lookalikes_precision_and_recall() {
             }
             (None, Some(got)) => {
                 fp += 1;
-                println!("FALSE  {} got {got}: {} (label: {})", case.name, found[0].why, case.reason);
+                println!(
+                    "FALSE  {} got {got}: {} (label: {})",
+                    case.name, found[0].why, case.reason
+                );
             }
             (None, None) => {}
         }

@@ -66,8 +66,9 @@ fn body(domain: &str) -> String {
 #[test]
 fn eth_phishing_blacklist_recall() {
     let path = common::shared_data().join("brands/eth-phishing-detect-config.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}: the graded tests need ../shared/data", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e}: the graded tests need ../shared/data", path.display())
+    });
     let config: serde_json::Value = serde_json::from_str(&text).unwrap();
     let blacklist: Vec<&str> =
         config["blacklist"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
@@ -80,10 +81,9 @@ fn eth_phishing_blacklist_recall() {
     let mut missed = Vec::new();
     for entry in &blacklist {
         let entry_body = body(entry);
-        let Some((_, domain, id)) = targets
-            .iter()
-            .find(|(t, _, _)| entry_body.contains(t.as_str()) || levenshtein(&entry_body, t) <= tolerance)
-        else {
+        let Some((_, domain, id)) = targets.iter().find(|(t, _, _)| {
+            entry_body.contains(t.as_str()) || levenshtein(&entry_body, t) <= tolerance
+        }) else {
             continue;
         };
         let found = detector.detect_str(entry).unwrap_or_default();

@@ -49,7 +49,10 @@ pub fn benign_names() -> Vec<String> {
     let mut out = Vec::new();
     for list in BENIGN_LISTS {
         let text = read_list(list).unwrap_or_else(|| {
-            panic!("missing {list} in {}: the graded tests need ../shared/data", shared_data().display())
+            panic!(
+                "missing {list} in {}: the graded tests need ../shared/data",
+                shared_data().display()
+            )
         });
         for line in text.lines() {
             let Some(first) = line.split_whitespace().next() else { continue };

@@ -128,6 +128,10 @@ impl<'a> Reader<'a> {
         if !matches.is_empty() {
             self.summary.flagged += 1;
         }
+        // Themes cost a second pass: only for names that may be shown.
+        if matches.is_empty() && !all && self.themes.is_empty() {
+            return Ok(());
+        }
         let themes = detector.themes_with(name, &matches);
         let wanted = self.themes.is_empty() || themes.iter().any(|t| self.themes.contains(t));
         if !wanted || (matches.is_empty() && !all) {
@@ -189,7 +193,9 @@ impl<'a> Reader<'a> {
         if self.warned <= WARN_LIMIT {
             crate::diag!("warning: skipped {}:{number}: {why}", path.display());
         } else if self.warned == WARN_LIMIT + 1 {
-            crate::diag!("warning: more than {WARN_LIMIT} invalid names; the rest are only counted");
+            crate::diag!(
+                "warning: more than {WARN_LIMIT} invalid names; the rest are only counted"
+            );
         }
     }
 
@@ -230,7 +236,15 @@ fn write_text(out: &mut impl Write, reports: &[NameReport]) -> Result<()> {
         let themes: Vec<&str> = r.themes.iter().map(|t| t.as_str()).collect();
         let themes = if themes.is_empty() { "-".to_string() } else { themes.join(",") };
         if r.matches.is_empty() {
-            table.row(vec![name, "-".into(), "-".into(), "-".into(), "-".into(), themes, "-".into()]);
+            table.row(vec![
+                name,
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                themes,
+                "-".into(),
+            ]);
             continue;
         }
         for m in &r.matches {
