@@ -2,7 +2,7 @@
 //! which domains are really theirs.
 //!
 //! The shipped catalogue (`data/brands.tsv`, written for nshunt) holds
-//! over 500 brands: banks, payment services, telecoms, tax and
+//! 506 brands: banks, payment services, telecoms, tax and
 //! government services, technology, social networks, crypto, retail
 //! and delivery. A user catalogue in the same format goes on top
 //! ([`Catalogue::merge`]): a user brand replaces a shipped brand with

@@ -1001,9 +1001,7 @@ fn deletions(text: &[u8], depth: usize, out: &mut HashSet<Vec<u8>>) {
     }
 }
 
-fn legit_tables(
-    catalogue: &Catalogue,
-) -> (LegitTable, LegitTable) {
+fn legit_tables(catalogue: &Catalogue) -> (LegitTable, LegitTable) {
     let psl = psl::embedded();
     let mut below = LegitTable::default();
     let mut only = LegitTable::default();

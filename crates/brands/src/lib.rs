@@ -1,6 +1,6 @@
 //! Brand impersonation and themes.
 //!
-//! - [`catalogue`]: the brands (over 500 shipped, written for nshunt:
+//! - [`catalogue`]: the brands (506 shipped, written for nshunt:
 //!   banks, payments, telecoms, tax and government services, technology,
 //!   crypto, retail, delivery), their keywords and legitimate domains,
 //!   and a user catalogue on top;
