@@ -28,8 +28,8 @@
 //! - Keywords of four letters or fewer (`dhl`, `ups`, `hsbc`) and
 //!   ordinary-word keywords (`apple`, `chase`, `orange`) are never
 //!   matched by edit distance, and inside a longer token only beside the
-//!   lure words of [`words`]: `dhI-tracking` and `applesupportdesk` are
-//!   found, `dhk-parcel` and `applezone` are not.
+//!   lure words of [`words`]: `dhl-tracking` and `applesupportdesk` are
+//!   found, `dhi-tracking`, `dhk-parcel` and `applezone` are not.
 //! - Lure words are English with a few place names; a brand inside a
 //!   concatenation of words in other languages (`applesoporte`) is found
 //!   only for distinctive keywords of five letters or more.
@@ -45,6 +45,14 @@
 //!   model: a brand between two unknown words (`myapplestory`) is only
 //!   found for distinctive keywords.
 //! - Keyboard adjacency assumes a US QWERTY layout.
+//! - Keywords of five and six letters inside a token count only beside
+//!   lure words (`yahoomail`), so a brand after unknown words
+//!   (`pitadeclujyahoo`) is missed; from seven letters they count
+//!   anywhere, which also flags real brand uses (`googlebot` is not,
+//!   `minecraftbanner` is).
+//! - The catalogue's legitimate domains are the main ones we know, not
+//!   every defensive registration: a brand's own lesser domains
+//!   (`comcastsports.com`) are flagged until a user catalogue lists them.
 
 pub mod catalogue;
 pub mod detector;
