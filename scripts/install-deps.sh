@@ -36,3 +36,18 @@ done
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked --quiet
 fi
+
+# dnstwist, for the brand tests (crates/brands/tests/dnstwist_grade.rs)
+# and benches/brands.sh: in a virtual environment of its own, found
+# there by both.
+venv="$HOME/.cache/nshunt/venv"
+if ! "$venv/bin/python" -c 'import dnstwist' >/dev/null 2>&1; then
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
+  mkdir -p "$(dirname "$venv")"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q dnstwist
+fi

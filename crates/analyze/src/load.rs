@@ -12,6 +12,7 @@
 //!   after the domain was first seen, are its changes (churn);
 //! - registrations give registrar, registrant address, privacy,
 //!   creation and expiry (and the age of name-server domains);
+//! - the shipped brand catalogue names the brand a domain impersonates;
 //! - labels known at the moment: block lists list the name (or a
 //!   parent); allow, popular, parking, sinkhole, CDN and dynamic-DNS
 //!   lists flag the name, its name servers, its addresses (by address or
@@ -56,6 +57,7 @@ pub fn load_with(store: &SqliteStore, as_of: i64, extra: &[String]) -> Result<Fa
     for name in extra {
         builder.domain(name);
     }
+    builder.detect_brands();
     let mut lists = Lists::default();
     let labels = store.for_each_snapshot_label(as_of, |l| lists.add(l))?;
     builder.apply(&lists);
@@ -233,6 +235,16 @@ impl Builder {
             _ => {}
         }
         out
+    }
+
+    /// Names the brand each domain impersonates, with the shipped
+    /// catalogue (a brand's own domains are never flagged).
+    fn detect_brands(&mut self) {
+        let detector = nshunt_brands::Detector::new(&nshunt_brands::Catalogue::shipped());
+        for d in &mut self.facts.domains {
+            let found = detector.detect_str(&d.name).ok().unwrap_or_default();
+            d.brand = found.into_iter().next().map(|m| m.brand_name);
+        }
     }
 
     /// Forgets the domains known only from glue in a parent zone (the

@@ -162,6 +162,12 @@ pub enum Command {
     /// opposite one.
     Verdict(VerdictArgs),
 
+    /// Which brands domain names impersonate, and why (no store
+    /// needed): exact tokens, combosquats, typosquats, look-alike and
+    /// IDN characters, brands inside concatenated labels; and each
+    /// name's themes.
+    Brands(BrandsArgs),
+
     /// Write what the store holds in others' formats.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -813,4 +819,35 @@ pub struct CollectArgs {
     /// unknown).
     #[arg(long, default_value = "60s", value_name = "DURATION")]
     pub rdap_max_wait: String,
+}
+
+/// Options of `nshunt brands`.
+#[derive(Debug, Args)]
+pub struct BrandsArgs {
+    /// Domain names to read.
+    #[arg(value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+
+    /// Read names from this file, one a line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// A brand catalogue of your own (tab-separated: id, name, category,
+    /// keywords, domains), on top of the shipped one; its brands replace
+    /// shipped brands with the same id.
+    #[arg(long, value_name = "FILE")]
+    pub catalogue: Option<PathBuf>,
+
+    /// Stop with exit 2 at a bad catalogue line instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Only names with this theme (repeatable: any of them), e.g.
+    /// crypto, delivery, finance-payments, tax-government.
+    #[arg(long, value_name = "THEME")]
+    pub theme: Vec<String>,
+
+    /// Show every name read, also those without a brand.
+    #[arg(long)]
+    pub all: bool,
 }

@@ -16,6 +16,16 @@ use serde_json::Value;
 const BENIGN: usize = 1_500;
 const PER_GROUP: usize = 8;
 
+/// The look-alikes: a payment brand's in the first group, a telco's in
+/// the second.
+fn crime_name(group: usize, i: usize) -> String {
+    if group == 0 {
+        format!("paypal-login-0{i}.test")
+    } else {
+        format!("vodafone-billing-1{i}.test")
+    }
+}
+
 /// The world's files: a zone, passive DNS (A and PTR, low TTLs for the
 /// crime), an ASN table and one WHOIS answer per domain.
 fn world(env: &Env) -> [String; 4] {
@@ -32,7 +42,7 @@ fn world(env: &Env) -> [String; 4] {
 
     for group in 0..2 {
         for i in 0..PER_GROUP {
-            let name = format!("secure-login-{group}{i}.test");
+            let name = crime_name(group, i);
             let _ = writeln!(zone, "{} IN NS ns1.crime-ns.test.", name.trim_end_matches(".test"));
             let _ = writeln!(zone, "{} IN NS ns2.crime-ns.test.", name.trim_end_matches(".test"));
             let (ip, ptr) = if group == 0 {
@@ -73,7 +83,7 @@ fn world(env: &Env) -> [String; 4] {
     let whois = env.path("whois");
     std::fs::create_dir_all(&whois).unwrap();
     let all = (0..2)
-        .flat_map(|g| (0..PER_GROUP).map(move |i| format!("secure-login-{g}{i}.test")))
+        .flat_map(|g| (0..PER_GROUP).map(move |i| crime_name(g, i)))
         .chain((0..BENIGN).map(|i| format!("shop{i}.test")));
     for name in all {
         let text = format!(
@@ -134,17 +144,17 @@ fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
     load(&env);
     let html = env.path("report.html");
     let found =
-        env.json(&["investigate", "secure-login-03.test", "--html", html.to_str().unwrap()]);
+        env.json(&["investigate", "paypal-login-03.test", "--html", html.to_str().unwrap()]);
 
     assert_eq!(found["related"], 2 * PER_GROUP as u64, "{}", found["seed_entities"]);
     let clusters = found["clusters"].as_array().unwrap();
     assert_eq!(clusters.len(), 2, "{}", found["clusters"]);
-    let expected = |g: usize| -> Vec<String> {
-        (0..PER_GROUP).map(|i| format!("secure-login-{g}{i}.test")).collect()
-    };
+    let expected = |g: usize| -> Vec<String> { (0..PER_GROUP).map(|i| crime_name(g, i)).collect() };
     assert_eq!(members(&clusters[0]), expected(0));
     assert_eq!(members(&clusters[1]), expected(1));
 
+    assert_eq!(clusters[0]["targets"], serde_json::json!(["PayPal"]));
+    assert_eq!(clusters[1]["targets"], serde_json::json!(["Vodafone"]));
     let first = common(&clusters[0]);
     let has = |c: &[(String, String)], kind: &str, value: &str| {
         c.iter().any(|(k, v)| k == kind && v == value)
@@ -177,9 +187,9 @@ fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<svg"));
     assert!(!page.contains("src=") && !page.contains("<link") && !page.contains("<script"));
-    assert!(page.contains("secure-login-17.test"));
+    assert!(page.contains("vodafone-billing-17.test"));
 
-    let again = env.json(&["investigate", "secure-login-03.test"]);
+    let again = env.json(&["investigate", "paypal-login-03.test"]);
     assert_eq!(again["clusters"], found["clusters"], "deterministic");
 }
 
@@ -187,13 +197,13 @@ fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
 fn common_values_are_not_followed_and_unknown_seeds_say_why() {
     let env = Env::new();
     load(&env);
-    let found = env.json(&["investigate", "secure-login-03.test", "--max-pivot", "10"]);
+    let found = env.json(&["investigate", "paypal-login-03.test", "--max-pivot", "10"]);
     let seed_entities = found["seed_entities"].as_array().unwrap();
     let ns = seed_entities.iter().find(|e| e[0]["kind"] == "ns_domain").unwrap();
     assert_eq!(ns[1], false, "16 domains is over --max-pivot 10");
     assert_eq!(found["related"], PER_GROUP as u64, "only the seed's /24 and PTR pattern lead");
 
-    let text = env.ok(&["investigate", "secure-login-03.test"]);
+    let text = env.ok(&["investigate", "paypal-login-03.test"]);
     assert!(text.contains("cluster 1 (8 domains)") && text.contains("shared by all"), "{text}");
 
     let missing = env.run(&["investigate", "nowhere.test"]);

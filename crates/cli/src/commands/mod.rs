@@ -1,6 +1,7 @@
 //! One module per command. Each builds a serialisable result, then
 //! writes it in the format asked for.
 
+mod brands;
 mod collect;
 mod collect_rdap;
 mod domain;
@@ -69,6 +70,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Ip(args) => network::run_ip(ctx, &args),
         Command::Subnet(args) => network::run_subnet(ctx, &args),
         Command::Ptr(args) => network::run_ptr(ctx, &args),
+        Command::Brands(args) => brands::run(ctx, &args),
         Command::Export(ExportCommand::Cof(args)) => export_cof::run(ctx, &args),
         Command::Nameserver(args) => nameserver::run(ctx, &args),
         Command::Domain(args) => domain::run(ctx, &args),

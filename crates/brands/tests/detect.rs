@@ -1,0 +1,189 @@
+//! One test per detection kind, and the rule that a brand's own domains
+//! are never flagged.
+
+use nshunt_brands::{BrandMatch, Catalogue, Detector, MatchKind, Theme, TypoOperation};
+use nshunt_model::DomainName;
+
+fn detector() -> Detector {
+    Detector::new(&Catalogue::shipped())
+}
+
+fn first(detector: &Detector, name: &str) -> Option<BrandMatch> {
+    detector.detect_str(name).unwrap().into_iter().next()
+}
+
+fn expect(detector: &Detector, name: &str, brand: &str, kind: MatchKind) -> BrandMatch {
+    let m = first(detector, name).unwrap_or_else(|| panic!("{name}: nothing found"));
+    assert_eq!((m.brand.as_str(), m.kind), (brand, kind), "{name}: {}", m.why);
+    assert!(!m.why.is_empty());
+    m
+}
+
+fn nothing(detector: &Detector, name: &str) {
+    let found = detector.detect_str(name).unwrap();
+    assert!(found.is_empty(), "{name}: {:?}", found.iter().map(|m| &m.why).collect::<Vec<_>>());
+}
+
+#[test]
+fn exact_labels() {
+    let d = detector();
+    expect(&d, "paypal.example", "paypal", MatchKind::Exact);
+    expect(&d, "login.paypal.example.net", "paypal", MatchKind::Exact);
+    expect(&d, "apple.com.evil.example", "apple", MatchKind::Exact);
+}
+
+#[test]
+fn combosquats() {
+    let d = detector();
+    let m = expect(&d, "paypal-secure-login.com", "paypal", MatchKind::Combosquat);
+    assert_eq!(m.matched, "paypal");
+    expect(&d, "chase-alerts.com", "chase", MatchKind::Combosquat);
+    expect(&d, "dhl-tracking.info", "dhl", MatchKind::Combosquat);
+    expect(&d, "netflix-uk.com", "netflix", MatchKind::Combosquat);
+    // Word brands beside words that are not lures are ordinary words.
+    nothing(&d, "apple-pie-recipes.com");
+    nothing(&d, "orange-county-plumbing.com");
+}
+
+#[test]
+fn brands_inside_concatenated_labels() {
+    let d = detector();
+    expect(&d, "secureappleidlogin.com", "apple", MatchKind::Segmented);
+    expect(&d, "mypaypalaccount.net", "paypal", MatchKind::Segmented);
+    expect(&d, "chasebankalerts.com", "chase", MatchKind::Segmented);
+    expect(&d, "instagramcopyrightappeal.com", "instagram", MatchKind::Segmented);
+    nothing(&d, "pineapple.com");
+    nothing(&d, "purchase.com");
+    nothing(&d, "banking.com");
+    nothing(&d, "interactive.com");
+}
+
+#[test]
+fn typosquats_name_their_slip() {
+    let d = detector();
+    let cases = [
+        ("paypl.com", TypoOperation::Omission),
+        ("paypall.com", TypoOperation::Repetition),
+        ("payapl.com", TypoOperation::Transposition),
+        ("paypsl.com", TypoOperation::KeyboardReplacement),
+        ("poypal.com", TypoOperation::VowelSwap),
+        ("pcypal.com", TypoOperation::Bitsquat),
+        ("pay-pal.com", TypoOperation::Hyphenation),
+        ("goo.gle.com", TypoOperation::DotInsertion),
+        ("microsotf-login.com", TypoOperation::Transposition),
+    ];
+    for (name, op) in cases {
+        let m = first(&d, name).unwrap_or_else(|| panic!("{name}: nothing found"));
+        assert_eq!((m.kind, m.operation), (MatchKind::Typosquat, Some(op)), "{name}: {}", m.why);
+    }
+    let m = expect(&d, "myetherwalet.com", "myetherwallet", MatchKind::Typosquat);
+    assert_eq!(m.distance, 1);
+    // Two slips only from twelve letters.
+    expect(&d, "myetherwalett-io.com", "myetherwallet", MatchKind::Typosquat);
+}
+
+#[test]
+fn short_and_word_brands_are_never_fuzzy() {
+    let d = detector();
+    nothing(&d, "dhk.com");
+    nothing(&d, "chose.com");
+    nothing(&d, "appel.com");
+    // An ordinary word one slip from a brand is that word.
+    nothing(&d, "finance.com");
+    nothing(&d, "telecom-services.com");
+}
+
+#[test]
+fn homoglyphs() {
+    let d = detector();
+    expect(&d, "paypa1.com", "paypal", MatchKind::Homoglyph);
+    expect(&d, "g00gle.com", "google", MatchKind::Homoglyph);
+    expect(&d, "rnicrosoft.com", "microsoft", MatchKind::Homoglyph);
+    expect(&d, "faceboolc.com", "facebook", MatchKind::Homoglyph);
+    expect(&d, "lnstagram-verify.com", "instagram", MatchKind::Homoglyph);
+}
+
+#[test]
+fn internationalised_names() {
+    let d = detector();
+    // Cyrillic р, а, у for p, a, y.
+    let m = expect(&d, "xn--80aa0cbo65f.com", "paypal", MatchKind::Idn);
+    assert!(m.why.contains("раураӏ"), "{}", m.why);
+    assert!(m.why.contains("paypal"), "{}", m.why);
+    // A dotless ı, a diacritic, Unicode given directly.
+    expect(&d, "xn--nstagram-skb.com", "instagram", MatchKind::Idn);
+    expect(&d, "fåcebook.com", "facebook", MatchKind::Idn);
+    expect(&d, "micrøsoft-support.com", "microsoft", MatchKind::Idn);
+    nothing(&d, "xn--caf-dma.com");
+}
+
+#[test]
+fn own_domains_and_their_subdomains_are_never_flagged() {
+    let catalogue = Catalogue::shipped();
+    let d = Detector::new(&catalogue);
+    for brand in catalogue.brands() {
+        for domain in &brand.domains {
+            for name in [domain.to_string(), format!("login.secure.{domain}")] {
+                let Ok(parsed) = DomainName::parse(&name) else { continue };
+                let found = d.detect(&parsed);
+                assert!(
+                    found.iter().all(|m| m.brand != brand.id),
+                    "{name} is {}'s own domain but was flagged: {:?}",
+                    brand.id,
+                    found.iter().map(|m| &m.why).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn public_suffixes_cover_only_themselves() {
+    let d = detector();
+    nothing(&d, "github.io");
+    expect(&d, "github-login.github.io", "github", MatchKind::Combosquat);
+    expect(&d, "paypal-login.github.io", "paypal", MatchKind::Combosquat);
+}
+
+#[test]
+fn one_match_per_brand_strongest_first() {
+    let d = detector();
+    let found = d.detect_str("paypal.paypal-login.paypl.com").unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].kind, MatchKind::Exact);
+}
+
+#[test]
+fn themes_come_from_words_and_brands() {
+    let d = detector();
+    let name = DomainName::parse("dhl-parcel-redelivery-fee.com").unwrap();
+    assert!(d.themes(&name).contains(&Theme::Delivery));
+    let name = DomainName::parse("irs-taxrefund-claim.com").unwrap();
+    let themes = d.themes(&name);
+    assert!(themes.contains(&Theme::TaxGovernment), "{themes:?}");
+    let name = DomainName::parse("metamask-wallet-sync.app").unwrap();
+    assert!(d.themes(&name).contains(&Theme::Crypto));
+    let name = DomainName::parse("windows-techsupport-helpdesk.com").unwrap();
+    assert!(d.themes(&name).contains(&Theme::TechnologySupport));
+    let name = DomainName::parse("taxi.com").unwrap();
+    assert!(d.themes(&name).is_empty(), "{:?}", d.themes(&name));
+}
+
+#[test]
+fn a_user_catalogue_adds_and_replaces_brands() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.tsv");
+    std::fs::write(&path, "acme\tAcme Corp\ttechnology\tacmecorp\tacmecorp.example\nbad line\n")
+        .unwrap();
+
+    let parsed = Catalogue::load_user(&path, false).unwrap();
+    assert_eq!(parsed.skipped.len(), 1);
+    assert!(parsed.skipped[0].to_string().contains("mine.tsv:2:"));
+    assert!(Catalogue::load_user(&path, true).is_err());
+
+    let mut catalogue = Catalogue::shipped();
+    catalogue.merge(parsed.catalogue);
+    let d = Detector::new(&catalogue);
+    expect(&d, "acmecorp-login.com", "acme", MatchKind::Combosquat);
+    nothing(&d, "www.acmecorp.example");
+}

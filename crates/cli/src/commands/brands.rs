@@ -1,0 +1,276 @@
+//! `nshunt brands`: which brands names impersonate, and why.
+//!
+//! No store is needed: the detector is built from the shipped catalogue
+//! (and `--catalogue`) and reads the names given.
+//!
+//! JSON (`--format json`): one document `{"names": [NAME…], "summary":
+//! {…}}`; NDJSON: one NAME object a line. A NAME object has `name` (as
+//! normalised, A-labels), `unicode` (the name in U-labels when it has
+//! any, else absent), `matches` (strongest first, one per brand) and
+//! `themes` (theme names, sorted). A match has `brand` (catalogue id),
+//! `brand_name`, `category`, `kind` (`exact`, `combosquat`, `segmented`,
+//! `homoglyph`, `typosquat`, `idn`), `operation` (the typing slip, or
+//! null), `label` (the label as in the name), `matched` (its part that
+//! stands for the brand, in ASCII reading), `keyword`, `distance` and
+//! `why`. The summary has `read`, `invalid`, `flagged` (names with at
+//! least one brand) and `shown`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use nshunt_brands::{BrandMatch, Catalogue, Detector, Theme};
+use nshunt_model::DomainName;
+use serde::Serialize;
+
+use super::{Context, cli_name, finish};
+use crate::args::BrandsArgs;
+use crate::output::{self, Format, Table, thousands};
+
+/// Invalid-line warnings shown in one run; the rest are only counted.
+const WARN_LIMIT: u64 = 100;
+
+/// What is said about one name.
+#[derive(Debug, Serialize)]
+struct NameReport {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unicode: Option<String>,
+    matches: Vec<BrandMatch>,
+    themes: Vec<Theme>,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    read: u64,
+    invalid: u64,
+    flagged: u64,
+    shown: u64,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    names: &'a [NameReport],
+    summary: &'a Summary,
+}
+
+pub fn run(ctx: &Context, args: &BrandsArgs) -> Result<()> {
+    if args.domains.is_empty() && args.file.is_empty() {
+        anyhow::bail!("no names: give DOMAIN arguments or --file FILE");
+    }
+    let themes = parse_themes(&args.theme)?;
+    let detector = Detector::new(&catalogue(ctx, args)?);
+
+    let mut reader = Reader {
+        detector: &detector,
+        ctx,
+        all: args.all,
+        themes,
+        reports: Vec::new(),
+        summary: Summary::default(),
+        warned: 0,
+    };
+    for text in &args.domains {
+        reader.name(&cli_name(text)?)?;
+    }
+    for file in &args.file {
+        reader.file(file)?;
+    }
+
+    reader.finish()
+}
+
+fn parse_themes(names: &[String]) -> Result<Vec<Theme>> {
+    names.iter().map(|t| t.parse::<Theme>().map_err(anyhow::Error::msg)).collect()
+}
+
+/// The shipped catalogue with the user's on top.
+fn catalogue(ctx: &Context, args: &BrandsArgs) -> Result<Catalogue> {
+    let mut catalogue = Catalogue::shipped();
+    let Some(path) = &args.catalogue else { return Ok(catalogue) };
+
+    let parsed = Catalogue::load_user(path, args.strict)?;
+    if !ctx.global.quiet {
+        for error in &parsed.skipped {
+            crate::diag!("warning: skipped {error}");
+        }
+    }
+    catalogue.merge(parsed.catalogue);
+    Ok(catalogue)
+}
+
+/// Reads names and keeps what is to be shown.
+struct Reader<'a> {
+    detector: &'a Detector,
+    ctx: &'a Context,
+    /// `--all`: names without a brand too.
+    all: bool,
+    /// `--theme`: only names with one of these.
+    themes: Vec<Theme>,
+    reports: Vec<NameReport>,
+    summary: Summary,
+    warned: u64,
+}
+
+impl<'a> Reader<'a> {
+    fn ctx(&self) -> &'a Context {
+        self.ctx
+    }
+
+    /// Reads one name; NDJSON rows are written at once.
+    fn name(&mut self, name: &DomainName) -> Result<()> {
+        let detector = self.detector;
+        let all = self.all;
+        self.summary.read += 1;
+
+        let matches = detector.detect(name);
+        if !matches.is_empty() {
+            self.summary.flagged += 1;
+        }
+        // Themes cost a second pass: only for names that may be shown.
+        if matches.is_empty() && !all && self.themes.is_empty() {
+            return Ok(());
+        }
+        let themes = detector.themes_with(name, &matches);
+        let wanted = self.themes.is_empty() || themes.iter().any(|t| self.themes.contains(t));
+        if !wanted || (matches.is_empty() && !all) {
+            return Ok(());
+        }
+
+        self.summary.shown += 1;
+        let unicode = name.to_unicode();
+        let unicode = (unicode != name.as_str()).then_some(unicode);
+        let report = NameReport { name: name.to_string(), unicode, matches, themes };
+        if self.ctx().global.format == Format::Ndjson {
+            let mut out = self.ctx().stdout();
+            output::write_json(&mut out, &report, Format::Ndjson)?;
+            return finish(out);
+        }
+        self.reports.push(report);
+        Ok(())
+    }
+
+    /// Reads a file of names, one a line; a line that is not a name is
+    /// reported and skipped.
+    fn file(&mut self, path: &Path) -> Result<()> {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut reader = BufReader::new(file);
+        let mut buf = Vec::new();
+        for number in 1.. {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf);
+            if n.with_context(|| format!("cannot read {} at line {number}", path.display()))? == 0 {
+                break;
+            }
+            self.line(path, number, &buf)?;
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, path: &Path, number: usize, bytes: &[u8]) -> Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        let text = text.trim();
+        if text.is_empty() || text.starts_with('#') {
+            return Ok(());
+        }
+        match DomainName::parse(text) {
+            Ok(name) => self.name(&name),
+            Err(error) => {
+                self.invalid(path, number, &error.to_string());
+                Ok(())
+            }
+        }
+    }
+
+    fn invalid(&mut self, path: &Path, number: usize, why: &str) {
+        self.summary.invalid += 1;
+        if self.ctx().global.quiet {
+            return;
+        }
+        self.warned += 1;
+        if self.warned <= WARN_LIMIT {
+            crate::diag!("warning: skipped {}:{number}: {why}", path.display());
+        } else if self.warned == WARN_LIMIT + 1 {
+            crate::diag!(
+                "warning: more than {WARN_LIMIT} invalid names; the rest are only counted"
+            );
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        let ctx = self.ctx();
+        let s = &self.summary;
+        if !ctx.global.quiet {
+            crate::diag!(
+                "brands: {} names read, {} with a brand, {} shown, {} invalid",
+                thousands(s.read),
+                thousands(s.flagged),
+                thousands(s.shown),
+                thousands(s.invalid)
+            );
+        }
+
+        let mut out = ctx.stdout();
+        match ctx.global.format {
+            Format::Text => write_text(&mut out, &self.reports)?,
+            Format::Json => {
+                let doc = Document { names: &self.reports, summary: s };
+                output::write_json(&mut out, &doc, Format::Json)?
+            }
+            Format::Ndjson => {}
+        }
+        finish(out)
+    }
+}
+
+fn write_text(out: &mut impl Write, reports: &[NameReport]) -> Result<()> {
+    let mut table = Table::new(&["name", "brand", "kind", "matched", "distance", "themes", "why"])
+        .right_align(&[4]);
+    for r in reports {
+        let name = match &r.unicode {
+            Some(u) => format!("{} ({u})", r.name),
+            None => r.name.clone(),
+        };
+        let themes: Vec<&str> = r.themes.iter().map(|t| t.as_str()).collect();
+        let themes = if themes.is_empty() { "-".to_string() } else { themes.join(",") };
+        if r.matches.is_empty() {
+            table.row(vec![
+                name,
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                themes,
+                "-".into(),
+            ]);
+            continue;
+        }
+        for m in &r.matches {
+            let kind = match m.operation {
+                Some(op) => format!("{}/{}", m.kind.as_str(), serde_plain(op)),
+                None => m.kind.as_str().to_string(),
+            };
+            table.row(vec![
+                name.clone(),
+                m.brand.clone(),
+                kind,
+                m.matched.clone(),
+                m.distance.to_string(),
+                themes.clone(),
+                output::sanitize(&m.why),
+            ]);
+        }
+    }
+    table.write(out, "")?;
+    Ok(())
+}
+
+/// A unit enum value as its serialised name.
+fn serde_plain(value: impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => "?".into(),
+    }
+}
