@@ -7,8 +7,8 @@
 //!
 //! - Filters run over the facts in memory: the store is loaded for each
 //!   query, seconds for millions of domains (no persistent index yet).
-//! - Themes and brand targets filter only once brand detection fills
-//!   [`DomainFacts::brand`].
+//! - Brands and themes come from the shipped catalogue when the store
+//!   is loaded; a user catalogue does not reach them yet.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -44,6 +44,8 @@ pub struct Filter {
     pub country: Vec<String>,
     /// Brands impersonated.
     pub brand: Vec<String>,
+    /// Themes.
+    pub theme: Vec<String>,
     /// Listing categories (`phishing`, `zeus`, …).
     pub category: Vec<String>,
     /// First seen in `[from, to]`.
@@ -139,6 +141,7 @@ fn matches(scored: &Scored, f: &Filter, i: usize) -> bool {
         && holder
         && cidr
         && any(&f.ptr_pattern, EntityKind::PtrPattern)
+        && any(&f.theme, EntityKind::Theme)
         && any(&f.registrar, EntityKind::Registrar)
         && registrant_matches(d, f, &names(EntityKind::Registrant).collect::<Vec<_>>())
         && listing_matches(d, f)

@@ -29,11 +29,14 @@ pub enum EntityKind {
     /// The naming pattern of the PTR names of its addresses
     /// (`*-host.hoster.example`).
     PtrPattern,
+    /// A keyword family its name belongs to (`finance-payments`,
+    /// `delivery`, …), from the brand detector.
+    Theme,
 }
 
 impl EntityKind {
     /// How many kinds there are.
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 
     /// Every kind, in the order reports list them.
     pub const ALL: [EntityKind; Self::COUNT] = [
@@ -44,6 +47,7 @@ impl EntityKind {
         Self::Registrar,
         Self::Registrant,
         Self::PtrPattern,
+        Self::Theme,
     ];
 
     /// The name used in JSON, the store and options.
@@ -56,6 +60,7 @@ impl EntityKind {
             Self::Registrar => "registrar",
             Self::Registrant => "registrant",
             Self::PtrPattern => "ptr_pattern",
+            Self::Theme => "theme",
         }
     }
 

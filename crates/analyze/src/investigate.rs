@@ -5,7 +5,8 @@
 //!
 //! Starting from the seed, each round follows every entity of the
 //! domains found so far (name-server domain and host, AS, subnet,
-//! registrar, registrant address, PTR pattern) that carries at most
+//! registrar, registrant address, PTR pattern; never a theme) that
+//! carries at most
 //! [`Options::max_pivot`] domains (and at most
 //! [`Options::max_pivot_share`] of all domains) and is not shared
 //! infrastructure
@@ -180,7 +181,8 @@ pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investiga
     let followable = |key: (EntityKind, u32)| {
         let flags = facts.entities.flags(key.0, key.1);
         let count = index.count(key);
-        count <= options.max_pivot
+        key.0 != EntityKind::Theme
+            && count <= options.max_pivot
             && count as f64 <= options.max_pivot_share * index.total
             && !flags.is_shared_infrastructure()
     };
@@ -263,8 +265,11 @@ fn clusters(
     let mut parent: Vec<usize> = (0..domains.len()).collect();
     let spanning = |n: usize| domains.len() > 3 && n * 2 > domains.len();
     for (&key, members) in &holders {
+        // Themes describe names, not infrastructure: they are reported
+        // as commonalities but link nothing.
         let count = index.count(key);
-        let rare = count <= options.link_max
+        let rare = key.0 != EntityKind::Theme
+            && count <= options.link_max
             && count as f64 <= options.max_pivot_share * index.total
             && index.weight(key) > 0.0;
         if members.len() < 2 || !rare || spanning(members.len()) {

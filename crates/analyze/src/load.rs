@@ -237,13 +237,22 @@ impl Builder {
         out
     }
 
-    /// Names the brand each domain impersonates, with the shipped
-    /// catalogue (a brand's own domains are never flagged).
+    /// Names the brand each domain impersonates (a brand's own domains
+    /// are never flagged) and puts it on its themes, with the shipped
+    /// catalogue.
     fn detect_brands(&mut self) {
         let detector = nshunt_brands::Detector::new(&nshunt_brands::Catalogue::shipped());
-        for d in &mut self.facts.domains {
-            let found = detector.detect_str(&d.name).ok().unwrap_or_default();
+        for index in 0..self.facts.domains.len() {
+            let Ok(name) = DomainName::parse(&self.facts.domains[index].name) else { continue };
+            let found = detector.detect(&name);
+            let themes = detector.themes_with(&name, &found);
+            let ids: Vec<u32> = themes
+                .iter()
+                .map(|t| self.facts.entities.intern(EntityKind::Theme, t.as_str()))
+                .collect();
+            let d = &mut self.facts.domains[index];
             d.brand = found.into_iter().next().map(|m| m.brand_name);
+            d.entities.extend(ids.into_iter().map(|id| (EntityKind::Theme, id)));
         }
     }
 

@@ -566,6 +566,11 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub brand: Vec<String>,
 
+    /// Theme (keyword family: account-security, finance-payments,
+    /// tax-government, delivery, crypto, …; repeat for any of several).
+    #[arg(long)]
+    pub theme: Vec<String>,
+
     /// Listing category or family (`phishing`, `zeus`).
     #[arg(long)]
     pub category: Vec<String>,
@@ -648,8 +653,8 @@ pub struct InvestigateArgs {
 
 #[derive(Debug, Args)]
 pub struct ReputationArgs {
-    /// ns_domain, ns_host, asn, subnet, registrar, registrant or
-    /// ptr_pattern.
+    /// ns_domain, ns_host, asn, subnet, registrar, registrant,
+    /// ptr_pattern or theme.
     pub kind: String,
 
     /// The entity: a name, `AS64500`, `192.0.2.0/24`, a registrar's

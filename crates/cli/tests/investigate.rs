@@ -163,6 +163,7 @@ fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
     assert!(has(&first, "ptr_pattern", "*.static.hostone.test"), "{first:?}");
     assert!(has(&first, "subnet", "192.0.2.0/24"), "{first:?}");
     assert!(has(&first, "asn", "AS64500"), "{first:?}");
+    assert!(has(&first, "theme", "finance-payments"), "themes are cluster attributes: {first:?}");
     // The registrar and the privacy address are shared by all, but by
     // 1,500 benign domains too: listed, rarest first, so last.
     let last_two: Vec<&str> = first.iter().rev().take(2).map(|(k, _)| k.as_str()).collect();
@@ -174,6 +175,7 @@ fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
         "{second:?}"
     );
     assert!(has(&second, "asn", "AS64501"), "{second:?}");
+    assert!(has(&second, "theme", "telecom"), "{second:?}");
 
     let seed_entities = found["seed_entities"].as_array().unwrap();
     let followed = |kind: &str| {

@@ -75,6 +75,7 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         address: a.address.clone(),
         country: a.country.clone(),
         brand: a.brand.clone(),
+        theme: a.theme.iter().map(|t| t.to_lowercase()).collect(),
         category: a.category.clone(),
         first_seen: (moment(&a.first_seen_from)?, moment(&a.first_seen_to)?),
         created: (moment(&a.created_from)?, moment(&a.created_to)?),

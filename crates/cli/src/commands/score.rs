@@ -375,6 +375,7 @@ fn entity_key(kind: EntityKind, text: &str) -> Result<String> {
         }
         EntityKind::Registrar => Ok(text.to_lowercase()),
         EntityKind::PtrPattern => Ok(text.trim_end_matches('.').to_lowercase()),
+        EntityKind::Theme => Ok(text.to_lowercase()),
         EntityKind::Registrant => {
             Ok(text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
         }
