@@ -49,5 +49,5 @@ if ! "$venv/bin/python" -c 'import dnstwist' >/dev/null 2>&1; then
   fi
   mkdir -p "$(dirname "$venv")"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q dnstwist
+  "$venv/bin/pip" install -q dnstwist==20250130
 fi
