@@ -94,7 +94,13 @@ fn a_removed_delegation_drops_out_as_of_the_later_snapshot_only() {
     assert_eq!(names(&at(DAY3).domains), ["dendrite.network", "example.com", "late.com"]);
     assert_eq!(
         at(DAY3).domains[2],
-        DelegatedDomain { name: "late.com".into(), first_seen: DAY3, last_seen: DAY3 }
+        DelegatedDomain {
+            name: "late.com".into(),
+            first_seen: DAY3,
+            last_seen: DAY3,
+            risk: None,
+            state: None
+        }
     );
 }
 
@@ -226,7 +232,7 @@ fn json_field_names_are_the_contract() {
     );
     assert_eq!(
         p["domains"],
-        json!([{"name": "example.com", "first_seen": DAY1, "last_seen": DAY3}])
+        json!([{"name": "example.com", "first_seen": DAY1, "last_seen": DAY3, "risk": null, "state": null}])
     );
     assert_eq!(p["hosts"][0]["addresses"][0]["rrtype"], "A");
     assert_eq!(keys(&p["hosts"][0]), "addresses,host,num_domains");

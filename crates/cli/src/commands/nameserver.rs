@@ -91,9 +91,16 @@ fn write_text(out: &mut impl Write, p: &NameserverProfile) -> Result<()> {
         return Ok(());
     }
     writeln!(out, "\ndomains {first}-{last} of {}", thousands(p.num_domains))?;
-    let mut domains = Table::new(&["domain", "first_seen", "last_seen"]);
+    let mut domains =
+        Table::new(&["domain", "risk", "state", "first_seen", "last_seen"]).right_align(&[1]);
     for d in &p.domains {
-        domains.row(vec![d.name.clone(), format_moment(d.first_seen), format_moment(d.last_seen)]);
+        domains.row(vec![
+            d.name.clone(),
+            d.risk.map_or_else(|| "-".into(), |r| format!("{r:.1}")),
+            d.state.clone().unwrap_or_else(|| "-".into()),
+            format_moment(d.first_seen),
+            format_moment(d.last_seen),
+        ]);
     }
     domains.write(out, "  ")?;
     Ok(())

@@ -119,8 +119,9 @@ pub struct ZoneCount {
 
 /// One delegated name on a profile's page.
 ///
-/// JSON: `{"name": "example.com", "first_seen": 1764547200, "last_seen": 1767225600}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// JSON: `{"name": "example.com", "first_seen": 1764547200, "last_seen": 1767225600,
+/// "risk": 12.5, "state": "active"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DelegatedDomain {
     /// The delegated name.
     pub name: String,
@@ -129,6 +130,11 @@ pub struct DelegatedDomain {
     pub first_seen: i64,
     /// The latest last sighting of its current delegations here.
     pub last_seen: i64,
+    /// Its risk in the newest scoring run; `null` when not scored.
+    pub risk: Option<f64>,
+    /// Its lifecycle state in the newest scoring run (`waiting`,
+    /// `active`, …); `null` when not scored.
+    pub state: Option<String>,
 }
 
 /// The span of all delegations to the name-server domain.
@@ -176,7 +182,9 @@ pub(crate) static DOMAINS_SQL: LazyLock<String> = LazyLock::new(|| {
         "SELECT o.name,
                 (SELECT min(p.first_seen) FROM observations AS p
                  WHERE p.ns_domain = :ns AND p.delegation = 1 AND p.name = o.name),
-                max({})
+                max({}),
+                (SELECT s.risk FROM domain_scores AS s WHERE s.domain = o.name),
+                (SELECT s.lifecycle FROM domain_scores AS s WHERE s.domain = o.name)
          FROM observations AS o
          WHERE {} GROUP BY o.name ORDER BY o.name LIMIT :limit OFFSET :offset",
         seen_until("o"),
@@ -296,6 +304,8 @@ impl SqliteStore {
                 name: row.get(0)?,
                 first_seen: row.get(1)?,
                 last_seen: row.get(2)?,
+                risk: row.get(3)?,
+                state: row.get(4)?,
             })
         })
     }
