@@ -66,7 +66,11 @@ fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()>
     let mut table =
         Table::new(&["kind", "value", "domains", "score", "followed"]).right_align(&[2, 3]);
     for (e, followed) in &f.seed_entities {
-        let followed = if *followed { "yes" } else { "no: too common or shared" };
+        let followed = match (*followed, e.kind) {
+            (true, _) => "yes",
+            (false, nshunt_analyze::EntityKind::Theme) => "no: a theme, not infrastructure",
+            (false, _) => "no: too common or shared",
+        };
         table.row(vec![
             kind(e),
             e.value.clone(),
