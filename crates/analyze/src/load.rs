@@ -17,6 +17,12 @@
 //!   parent); allow, popular, parking, sinkhole, CDN and dynamic-DNS
 //!   lists flag the name, its name servers, its addresses (by address or
 //!   network) and its AS numbers. The `analyst` source holds verdicts.
+//!
+//! # Limitations
+//!
+//! - Suffix labels (names strictly below a value) are not used: on a
+//!   public suffix they would speak of a whole TLD, and name-server
+//!   hosts are flagged only by labels on their own names and parents.
 
 use std::net::IpAddr;
 
@@ -371,8 +377,11 @@ impl Builder {
         for index in 0..self.facts.domains.len() {
             let (listing, flags) = {
                 let d = &self.facts.domains[index];
+                // Every domain here is a registered domain: its own name
+                // is the only one a label can name (its parents are public
+                // suffixes), so the look-ups need no walk up the name.
                 let mut flags = Flags::default();
-                for list in lists.flags_of_name(&d.name) {
+                for list in lists.flag_values.get(&d.name).into_iter().flatten() {
                     flags.set_list(list);
                 }
                 for ip in &d.addresses {
@@ -389,7 +398,7 @@ impl Builder {
                         flags.sinkhole |= entity.sinkhole;
                     }
                 }
-                (lists.listing_of_name(&d.name), flags)
+                (lists.listings.get(&d.name).cloned(), flags)
             };
             let d = &mut self.facts.domains[index];
             d.listing = listing;
@@ -420,8 +429,8 @@ impl Builder {
 /// The labels, arranged for look-ups by value.
 #[derive(Default)]
 struct Lists {
-    /// Block-list entries on names (`domain` labels; `suffix` labels as
-    /// `*.value`), the strongest per value.
+    /// Block-list entries on names (`domain` labels), the strongest per
+    /// value.
     listings: Map<String, Listing>,
     /// Analysts' benign verdicts and allow-list kinds, by value (names,
     /// `AS…`, addresses, networks).
@@ -435,21 +444,24 @@ const FLAG_LISTS: [&str; 6] = ["allow", "popular", "parking", "sinkhole", "cdn",
 
 impl Lists {
     fn add(&mut self, label: &SnapshotLabel<'_>) {
-        let key = match label.kind {
-            "suffix" => format!("*.{}", label.value),
-            _ => label.value.to_owned(),
-        };
         if label.kind == "cidr"
             && let Some(length) = label.value.split('/').nth(1).and_then(|l| l.parse::<u8>().ok())
             && !self.prefixes.contains(&length)
         {
             self.prefixes.push(length);
         }
+        // A suffix label names the names strictly below its value. A
+        // registered domain lies strictly below a public suffix only,
+        // and a label on one (maltrail's `.tk`) speaks of a TLD, not of
+        // each domain under it. Name-server hosts are flagged by labels
+        // on their own names and parents, not by suffix labels (a gap
+        // the module docs name).
+        if label.kind == "suffix" {
+            return;
+        }
 
-        // A suffix label on a whole public suffix (maltrail's `.tk`)
-        // says something of a TLD, not of each domain under it.
-        let whole_suffix = label.kind == "suffix" && registered_domain(label.value).is_none();
-        if label.list == "block" && matches!(label.kind, "domain" | "suffix") && !whole_suffix {
+        let key = label.value.to_owned();
+        if label.list == "block" && label.kind == "domain" {
             let listing = Listing {
                 severity: severity(label),
                 category: label.category.to_owned(),
@@ -472,26 +484,6 @@ impl Lists {
                 lists.push(list);
             }
         }
-    }
-
-    /// The strongest block-list entry on `name` or a parent down to its
-    /// registered domain, or a suffix label on a parent strictly above
-    /// it that is not a public suffix: the rule the views follow
-    /// (a label never names a whole public suffix).
-    fn listing_of_name(&self, name: &str) -> Option<Listing> {
-        let mut best: Option<&Listing> = None;
-        for (i, candidate) in own_names(name).enumerate() {
-            let exact = self.listings.get(candidate);
-            let below = (i > 0).then(|| self.listings.get(&format!("*.{candidate}"))).flatten();
-            for listing in exact.into_iter().chain(below) {
-                if best.is_none_or(|b| {
-                    (listing.severity, listing.listed_at) > (b.severity, b.listed_at)
-                }) {
-                    best = Some(listing);
-                }
-            }
-        }
-        best.cloned()
     }
 
     /// The flag lists on `name` or a parent down to its registered

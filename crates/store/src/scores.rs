@@ -156,10 +156,19 @@ impl SqliteStore {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(self.sql("start a scoring run"))?;
         // Domain risks hold the newest moment scored: a run for an
         // earlier moment adds its day to the entities' history only.
-        let newest: Option<i64> = self
+        let newest = self
             .conn
-            .query_row("SELECT max(as_of) FROM scoring_runs", [], |row| row.get(0))
-            .unwrap_or(None);
+            .query_row("SELECT max(as_of) FROM scoring_runs", [], |row| {
+                row.get::<_, Option<i64>>(0)
+            })
+            .map_err(self.sql("find the newest scoring run"));
+        let newest = match newest {
+            Ok(newest) => newest,
+            Err(error) => {
+                rollback(&self.conn, &self.path);
+                return Err(error);
+            }
+        };
         let domains = newest.is_none_or(|newest| as_of >= newest);
         let cleared = self
             .conn
