@@ -3,10 +3,14 @@
 //! how many of the results each holds (the domains a pivot on it keeps)
 //! and how many domains hold it in the whole store (how rare it is).
 //!
+//! Queries run over an [`ExploreIndex`](crate::index::ExploreIndex):
+//! the one the last scoring run wrote beside the store, or one built in
+//! memory ([`explore`]). [`scan`] answers the same query by checking
+//! every filter on every domain: it is the reference the index is
+//! tested against, and the baseline its benchmark races.
+//!
 //! # Limitations
 //!
-//! - Filters run over the facts in memory: the store is loaded for each
-//!   query, seconds for millions of domains (no persistent index yet).
 //! - Brands and themes come from the shipped catalogue when the store
 //!   is loaded; a user catalogue does not reach them yet.
 
@@ -19,6 +23,7 @@ use serde::Serialize;
 use crate::facts::{DomainFacts, EntityKind};
 use crate::investigate::{Member, member};
 use crate::lifecycle::{State, lifecycle};
+use crate::index::ExploreIndex;
 use crate::score::Scored;
 
 /// The filters; every one given must hold.
@@ -50,6 +55,8 @@ pub struct Filter {
     pub category: Vec<String>,
     /// First seen in `[from, to]`.
     pub first_seen: (Option<i64>, Option<i64>),
+    /// Last seen in `[from, to]`.
+    pub last_seen: (Option<i64>, Option<i64>),
     /// Created in `[from, to]`.
     pub created: (Option<i64>, Option<i64>),
     /// Risk at least this.
@@ -94,8 +101,17 @@ pub struct Page {
 /// Values listed per facet.
 const FACET_VALUES: usize = 10;
 
-/// Runs a query.
+/// Runs a query over `scored`, through an index built in memory.
 pub fn explore(scored: &Scored, filter: &Filter, page: usize, limit: usize, facets: bool) -> Page {
+    match ExploreIndex::from_scored(scored, 0) {
+        Ok(index) => crate::index::query::explore(&index, filter, page, limit, facets),
+        Err(_) => scan(scored, filter, page, limit, facets),
+    }
+}
+
+/// Runs a query by checking every filter on every domain: the
+/// reference [`explore`] must agree with.
+pub fn scan(scored: &Scored, filter: &Filter, page: usize, limit: usize, facets: bool) -> Page {
     let facts = &scored.facts;
     let mut hits: Vec<u32> =
         (0..facts.domains.len() as u32).filter(|&i| matches(scored, filter, i as usize)).collect();
@@ -146,6 +162,7 @@ fn matches(scored: &Scored, f: &Filter, i: usize) -> bool {
         && registrant_matches(d, f, &names(EntityKind::Registrant).collect::<Vec<_>>())
         && listing_matches(d, f)
         && window(d.first_seen, f.first_seen)
+        && window(d.last_seen, f.last_seen)
         && window(d.created, f.created)
         && f.min_risk.is_none_or(|min| scored.risks[i].risk >= min)
         && (f.state.is_empty() || f.state.contains(&lifecycle(d, facts.as_of).state))
@@ -220,46 +237,61 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 fn facet(scored: &Scored, hits: &[u32]) -> BTreeMap<String, Vec<FacetValue>> {
     let facts = &scored.facts;
     let mut overall: BTreeMap<(EntityKind, u32), u64> = BTreeMap::new();
+    let mut overall_values: BTreeMap<(&'static str, String), u64> = BTreeMap::new();
     for d in &facts.domains {
         for &key in &d.entities {
             *overall.entry(key).or_default() += 1;
+        }
+        for key in value_facets(d, facts.as_of) {
+            *overall_values.entry(key).or_default() += 1;
         }
     }
     let total = facts.domains.len().max(1) as f64;
 
     let mut counts: BTreeMap<(EntityKind, u32), u64> = BTreeMap::new();
-    let mut states: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut values: BTreeMap<(&'static str, String), u64> = BTreeMap::new();
     for &i in hits {
         let d = &facts.domains[i as usize];
-        let mut seen = Vec::new();
         for &key in &d.entities {
-            if !seen.contains(&key) {
-                seen.push(key);
-                *counts.entry(key).or_default() += 1;
-            }
+            *counts.entry(key).or_default() += 1;
         }
-        *states.entry(lifecycle(d, facts.as_of).state.as_str()).or_default() += 1;
+        for key in value_facets(d, facts.as_of) {
+            *values.entry(key).or_default() += 1;
+        }
     }
 
     let mut out: BTreeMap<String, Vec<FacetValue>> = BTreeMap::new();
-    for ((kind, id), results) in counts {
-        let everywhere = overall.get(&(kind, id)).copied().unwrap_or(results);
-        out.entry(kind.as_str().to_owned()).or_default().push(FacetValue {
-            value: facts.entities.name(kind, id).to_owned(),
+    let mut add = |attribute: &str, value: String, results: u64, everywhere: u64| {
+        out.entry(attribute.to_owned()).or_default().push(FacetValue {
+            value,
             results,
             overall: everywhere,
             rarity: ((total / everywhere.max(1) as f64).ln() * 1000.0).round() / 1000.0,
         });
+    };
+    for ((kind, id), results) in counts {
+        let everywhere = overall.get(&(kind, id)).copied().unwrap_or(results);
+        add(kind.as_str(), facts.entities.name(kind, id).to_owned(), results, everywhere);
+    }
+    for ((attribute, value), results) in values {
+        let everywhere = overall_values.get(&(attribute, value.clone())).copied().unwrap_or(results);
+        add(attribute, value, results, everywhere);
     }
     for values in out.values_mut() {
         values.sort_by(|a, b| b.results.cmp(&a.results).then(a.value.cmp(&b.value)));
         values.truncate(FACET_VALUES);
     }
-    let states = states
-        .into_iter()
-        .map(|(s, n)| FacetValue { value: s.to_owned(), results: n, overall: n, rarity: 0.0 })
-        .collect();
-    out.insert("lifecycle".to_owned(), states);
+    out.entry("lifecycle".to_owned()).or_default();
+    out
+}
+
+/// A domain's values of the facets that are not entities: brand,
+/// listing category, registrant country and lifecycle state.
+fn value_facets(d: &DomainFacts, as_of: i64) -> Vec<(&'static str, String)> {
+    let mut out = vec![("lifecycle", lifecycle(d, as_of).state.as_str().to_owned())];
+    out.extend(d.brand.clone().map(|b| ("brand", b)));
+    out.extend(d.listing.as_ref().map(|l| ("category", l.category.clone())));
+    out.extend(d.country.clone().map(|c| ("country", c)));
     out
 }
 

@@ -69,7 +69,7 @@ impl EntityKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -195,6 +195,8 @@ pub struct DomainFacts {
     pub ttl_count: u32,
     /// First sighting of any of its records.
     pub first_seen: Option<i64>,
+    /// Last sighting of any of its records, up to the moment.
+    pub last_seen: Option<i64>,
     /// Name-server and address changes within the window.
     pub changes: u32,
     /// Registration: creation date.

@@ -13,6 +13,7 @@ pub mod dga;
 pub mod eval;
 pub mod explore;
 pub mod facts;
+pub mod index;
 pub mod investigate;
 pub mod lifecycle;
 pub mod load;
@@ -21,6 +22,7 @@ pub mod reputation;
 pub mod risk;
 pub mod score;
 
+pub use index::{ExploreIndex, IndexError};
 pub use facts::{DomainFacts, Entities, EntityKind, Facts, Flags, Listing, Severity};
 pub use lifecycle::{Lifecycle, State, lifecycle};
 pub use load::{ANALYST_SOURCE, load};

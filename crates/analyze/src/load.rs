@@ -170,6 +170,7 @@ impl Builder {
         let entities = self.record_entities(r);
         let d = &mut self.facts.domains[index as usize];
         d.first_seen = Some(d.first_seen.map_or(r.first_seen, |f| f.min(r.first_seen)));
+        d.last_seen = Some(d.last_seen.map_or(r.last_seen, |l| l.max(r.last_seen)));
         if !r.current {
             d.changes += u32::from(changing);
             return;

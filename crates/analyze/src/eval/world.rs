@@ -391,6 +391,7 @@ impl World {
             ttl_sum: u64::from(spec.ttl) * records,
             ttl_count: records as u32,
             first_seen: Some(World::moment(spec.created)),
+            last_seen: Some(World::moment(day)),
             changes: if active { spec.changes } else { 0 },
             created: Some(World::moment(spec.created)),
             expires: Some(World::moment(spec.created.max(day) + 365)),

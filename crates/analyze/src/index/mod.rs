@@ -1,0 +1,261 @@
+//! The explore index: a scoring run's domains, their attributes and an
+//! inverted list per entity, in one file beside the store, so that
+//! `nshunt explore` answers in milliseconds on millions of domains
+//! instead of loading and scoring the store for every query.
+//!
+//! Every scoring run that replaces the domain risks writes it
+//! (`<store>-explore`, written to a temporary name and renamed, so a
+//! reader sees the old file or the new one, never half of one). A
+//! query maps it into memory: only the pages a query touches are read.
+//! It holds, with domains numbered riskiest first (see [`layout`]):
+//!
+//! - per domain: name, risk, lifecycle state, first and last sighting,
+//!   creation, brand, listing category, registrant country and
+//!   organisation, addresses and entities;
+//! - per entity (name-server domain and host, AS, subnet, registrar,
+//!   registrant address, PTR pattern, theme): its name and its domains,
+//!   ascending, which is also how many domains it has in the store;
+//! - every address with its domains, by address, for networks.
+//!
+//! When the index is missing, damaged, of another version, or not of
+//! the moment asked for, explore builds the same structure in memory
+//! from a fresh load ([`ExploreIndex::from_scored`]): slower, same
+//! answers. Queries are in [`query`].
+//!
+//! # Limitations
+//!
+//! - An IPv6 address of the form `::ffff:a.b.c.d` reads back as the
+//!   IPv4 address it maps.
+//! - Entity ids above 2^29 per kind are not indexed (half a billion
+//!   name servers, say).
+//! - The file is mapped, not copied: a file truncated by another
+//!   program while a query runs can stop that query (nshunt itself
+//!   only ever replaces the file by renaming).
+
+mod build;
+pub mod layout;
+pub mod query;
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use layout::{Addrs, Header, I64s, Strs, U32s, U64s, id};
+use thiserror::Error;
+
+pub use build::address_key;
+
+use crate::facts::EntityKind;
+use crate::score::Scored;
+
+/// What can go wrong with an index file.
+#[derive(Debug, Error)]
+pub enum IndexError {
+    /// Reading or writing the file failed.
+    #[error("explore index {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file is not a whole index.
+    #[error("explore index damaged: {what}")]
+    Damaged {
+        /// What is wrong.
+        what: String,
+    },
+    /// The file is of another layout version.
+    #[error("explore index of version {found}, this nshunt reads version {expected}")]
+    Version {
+        /// The file's version.
+        found: u32,
+        /// Ours.
+        expected: u32,
+    },
+}
+
+/// The index of a store: `<store>-explore`.
+pub fn path_for(store: &Path) -> PathBuf {
+    let mut name = store.as_os_str().to_owned();
+    name.push("-explore");
+    PathBuf::from(name)
+}
+
+/// The bytes under an index: a mapped file or a buffer built in memory.
+enum Backing {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+/// An explore index, mapped from its file or built in memory.
+pub struct ExploreIndex {
+    backing: Backing,
+    header: Header,
+    sections: Vec<(usize, usize)>,
+}
+
+impl std::fmt::Debug for ExploreIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExploreIndex").field("header", &self.header).finish_non_exhaustive()
+    }
+}
+
+impl ExploreIndex {
+    /// Builds the index of `scored` in memory.
+    pub fn from_scored(scored: &Scored, scored_at: i64) -> Result<Self, IndexError> {
+        Self::from_backing(Backing::Owned(build::build(scored, scored_at)))
+    }
+
+    /// Writes the index of `scored` to `path`, through a temporary file
+    /// renamed into place.
+    pub fn write(scored: &Scored, scored_at: i64, path: &Path) -> Result<(), IndexError> {
+        let bytes = build::build(scored, scored_at);
+        let io = |source| IndexError::Io { path: path.to_owned(), source };
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(".tmp");
+        let temporary = PathBuf::from(temporary);
+
+        let mut file = fs::File::create(&temporary).map_err(io)?;
+        file.write_all(&bytes).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        drop(file);
+        fs::rename(&temporary, path).map_err(io)
+    }
+
+    /// Maps the index at `path` and checks its layout.
+    pub fn open(path: &Path) -> Result<Self, IndexError> {
+        let io = |source| IndexError::Io { path: path.to_owned(), source };
+        let file = fs::File::open(path).map_err(io)?;
+        // SAFETY: the map is read-only, and nshunt never writes an index
+        // file in place: a new index is written to another name and
+        // renamed over it, which leaves this mapping's file intact.
+        #[expect(unsafe_code, reason = "memory-mapping a file is unsafe in Rust's model")]
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        Self::from_backing(Backing::Mapped(map))
+    }
+
+    fn from_backing(backing: Backing) -> Result<Self, IndexError> {
+        let bytes: &[u8] = match &backing {
+            Backing::Mapped(map) => map,
+            Backing::Owned(buf) => buf,
+        };
+        let (header, sections) = layout::parse(bytes)?;
+        let index = ExploreIndex { backing, header, sections };
+        index.check()?;
+        Ok(index)
+    }
+
+    /// The moment the index's scores are as of.
+    pub fn as_of(&self) -> i64 {
+        self.header.as_of
+    }
+
+    /// When the scoring run that wrote it ran.
+    pub fn scored_at(&self) -> i64 {
+        self.header.scored_at
+    }
+
+    /// How many domains it holds.
+    pub fn domains(&self) -> usize {
+        usize::try_from(self.header.domains).unwrap_or(usize::MAX)
+    }
+
+    fn bytes(&self, section: usize) -> &[u8] {
+        let all: &[u8] = match &self.backing {
+            Backing::Mapped(map) => map,
+            Backing::Owned(buf) => buf,
+        };
+        let (offset, length) = self.sections.get(section).copied().unwrap_or((0, 0));
+        all.get(offset..offset.saturating_add(length)).unwrap_or_default()
+    }
+
+    pub(crate) fn u32s(&self, section: usize) -> U32s<'_> {
+        layout::Nums(self.bytes(section))
+    }
+
+    pub(crate) fn u64s(&self, section: usize) -> U64s<'_> {
+        layout::Nums(self.bytes(section))
+    }
+
+    pub(crate) fn i64s(&self, section: usize) -> I64s<'_> {
+        layout::Nums(self.bytes(section))
+    }
+
+    pub(crate) fn addrs(&self, section: usize) -> Addrs<'_> {
+        layout::Nums(self.bytes(section))
+    }
+
+    pub(crate) fn strs(&self, off: usize) -> Strs<'_> {
+        Strs { off: self.u64s(off), bytes: self.bytes(off + 1) }
+    }
+
+    /// Entities of `kind`: their names.
+    pub(crate) fn entity_names(&self, kind: EntityKind) -> Strs<'_> {
+        self.strs(id::KIND_BASE + 5 * kind.index() + 2)
+    }
+
+    /// The domains of entity `entity` of `kind`, ascending.
+    pub(crate) fn postings(&self, kind: EntityKind, entity: u32) -> U32s<'_> {
+        let base = id::KIND_BASE + 5 * kind.index();
+        let (start, end) = self.u64s(base).range(entity as usize);
+        self.u32s(base + 1).slice(start, end)
+    }
+
+    /// The id of the entity of `kind` named exactly `name`.
+    pub(crate) fn entity_id(&self, kind: EntityKind, name: &str) -> Option<u32> {
+        let names = self.entity_names(kind);
+        let sorted = self.u32s(id::KIND_BASE + 5 * kind.index() + 4);
+        let (mut low, mut high) = (0, sorted.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let candidate = sorted.u32(mid);
+            match names.get(candidate as usize).cmp(name) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(candidate),
+            }
+        }
+        None
+    }
+
+    /// Checks that every section has the size the header implies, so
+    /// that a cut or foreign file is refused before it is queried.
+    fn check(&self) -> Result<(), IndexError> {
+        let n = self.domains();
+        let per_domain = [
+            (id::NAME_OFF, 8, 1),
+            (id::RISK, 8, 0),
+            (id::STATE, 1, 0),
+            (id::FIRST_SEEN, 8, 0),
+            (id::LAST_SEEN, 8, 0),
+            (id::CREATED, 8, 0),
+            (id::BRAND, 4, 0),
+            (id::CATEGORY, 4, 0),
+            (id::COUNTRY, 4, 0),
+            (id::ORG, 4, 0),
+            (id::ENT_OFF, 8, 1),
+            (id::ADDR_OFF, 8, 1),
+        ];
+        for (section, width, extra) in per_domain {
+            if self.bytes(section).len() != (n + extra).saturating_mul(width) {
+                return Err(IndexError::Damaged {
+                    what: format!("section {section} does not match {n} domains"),
+                });
+            }
+        }
+        let pairs = self.addrs(id::ADDR_KEYS).len();
+        if self.u32s(id::ADDR_DOMAINS).len() != pairs || self.addrs(id::ADDRS).len() != pairs {
+            return Err(IndexError::Damaged { what: "address sections disagree".into() });
+        }
+        Ok(())
+    }
+}
+
+/// The kind and id in an entity word.
+pub(crate) fn split_word(word: u32) -> (usize, u32) {
+    ((word >> layout::ENTITY_ID_BITS) as usize, word & ((1 << layout::ENTITY_ID_BITS) - 1))
+}
+
+#[cfg(test)]
+mod tests;
