@@ -263,3 +263,157 @@ fn common_values_are_not_followed_and_unknown_seeds_say_why() {
     let suffix = env.run(&["investigate", "co.uk"]);
     assert_eq!(suffix.status.code(), Some(2));
 }
+
+/// The report in a real browser (headless Chromium, network blocked):
+/// the parsed document holds both clusters, in its tables and in the
+/// pivot graph; the page asks the network for nothing; the graph is
+/// drawn.
+#[test]
+fn the_report_renders_in_a_browser_without_fetching_anything() {
+    let env = Env::new();
+    load(&env);
+    let html = env.path("report.html");
+    env.ok(&["-q", "investigate", "barclays-login-03.test", "--html", html.to_str().unwrap()]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    refers_to_nothing_outside(&page);
+
+    let shown = common::browser::render(&html, env.dir.path());
+    let fetched: Vec<&String> = shown.requests.iter().filter(|u| !u.starts_with("file:")).collect();
+    assert!(fetched.is_empty(), "the report fetched {fetched:?}");
+
+    for (i, names) in EXPECTED.iter().enumerate() {
+        let section = cluster_section(&shown.dom, i + 1);
+        for name in names {
+            assert!(section.contains(&format!("<td>{name}</td>")), "{name} in cluster {}", i + 1);
+        }
+        let other = &EXPECTED[1 - i];
+        assert!(other.iter().all(|name| !section.contains(name)), "{section}");
+    }
+    graph_has_both_clusters(&shown.dom);
+
+    // Drawn, not blank: the seed (red, r 24) and both clusters (blue,
+    // r 18) fill most of their discs.
+    let shot = &shown.shot;
+    assert_eq!((shot.width, shot.height), (1000, 1200));
+    assert!(shot.count([0x4a, 0x78, 0xc2]) > 1_500, "no cluster nodes drawn");
+    assert!(shot.count([0xc0, 0x39, 0x2b]) > 1_500, "no seed node drawn");
+}
+
+/// The browser check can fail: a page that does fetch is caught.
+#[test]
+fn the_browser_check_sees_a_page_fetch() {
+    let env = Env::new();
+    let page = env.path("fetching.html");
+    let probe = "http://127.0.0.1:9/probe.png";
+    std::fs::write(&page, format!("<!DOCTYPE html><p>x</p><img src=\"{probe}\">")).unwrap();
+
+    let shown = common::browser::render(&page, env.dir.path());
+    assert!(shown.requests.iter().any(|u| u == probe), "{:?}", shown.requests);
+}
+
+/// The page loads nothing: no element or style refers elsewhere, and
+/// the only URL in it is the SVG namespace, which is a name, not a
+/// request.
+fn refers_to_nothing_outside(page: &str) {
+    for needle in ["src=", "href=", "url(", "@import", "<link", "<script", "<iframe", "<object"] {
+        assert!(!page.contains(needle), "the report has {needle}");
+    }
+    let namespace = "http://www.w3.org/2000/svg";
+    let namespaces = page.matches(namespace).count();
+    assert_eq!(namespaces, 1);
+    assert_eq!(page.matches("http").count(), namespaces, "a URL in the report");
+    assert_eq!(page.matches("//").count(), namespaces, "a URL in the report");
+}
+
+/// The part of the rendered document about cluster `id`.
+fn cluster_section(dom: &str, id: usize) -> &str {
+    let heading = format!("<h2>Cluster {id} ({PER_GROUP} domains)</h2>");
+    let start = dom.find(&heading).unwrap_or_else(|| panic!("no {heading}"));
+    let rest = &dom[start + heading.len()..];
+    &rest[..rest.find("<h2>").unwrap_or(rest.len())]
+}
+
+/// A circle of the rendered graph.
+struct Node {
+    x: f64,
+    y: f64,
+    r: f64,
+    title: String,
+}
+
+/// The pivot graph as the browser parsed it: the seed, each cluster
+/// joined to it by what the seed shares with it, each cluster's domains
+/// joined to their cluster, off the seed's edges, inside the picture.
+fn graph_has_both_clusters(dom: &str) {
+    let start = dom.find("<svg").expect("an SVG graph");
+    let svg = &dom[start..dom[start..].find("</svg>").unwrap() + start];
+    let nodes = nodes(svg);
+    assert_eq!(nodes.len(), 1 + 2 + 2 * PER_GROUP, "{svg}");
+    let node = |title: &str| {
+        nodes.iter().find(|n| n.title == title).unwrap_or_else(|| panic!("no node {title}"))
+    };
+    let seed = node("barclays-login-03.test");
+    let inside = |v: f64, r: f64| v - r >= 0.0 && v + r <= 900.0;
+    assert!(nodes.iter().all(|n| inside(n.x, n.r) && inside(n.y, n.r)), "{svg}");
+
+    let (edges, titles) = edges(svg);
+    assert_eq!(edges.len(), 2 + 2 * PER_GROUP, "{svg}");
+    assert_eq!(titles, ["via ptr_pattern *.static.hostone.test", "via ns_domain crime-ns.test"]);
+    let joined =
+        |a: &Node, b: &Node| edges.iter().any(|e| (e[0], e[1], e[2], e[3]) == (a.x, a.y, b.x, b.y));
+
+    for (i, names) in EXPECTED.iter().enumerate() {
+        let cluster = node(&format!("cluster {} ({PER_GROUP} domains)", i + 1));
+        assert!(joined(seed, cluster), "no edge from the seed to cluster {}", i + 1);
+        for name in names {
+            let member = node(&format!("{name} (risk 75.0, active)"));
+            assert!(joined(cluster, member), "{name} is not joined to cluster {}", i + 1);
+            let off =
+                distance_to_segment((member.x, member.y), (seed.x, seed.y), (cluster.x, cluster.y));
+            assert!(off > member.r, "{name} sits on the seed's edge to cluster {}", i + 1);
+        }
+    }
+}
+
+/// The graph's circles.
+fn nodes(svg: &str) -> Vec<Node> {
+    let circle =
+        pattern(r##"<circle cx="N" cy="N" r="N" fill="#[0-9a-f]+"><title>([^<]*)</title>"##);
+    circle
+        .captures_iter(svg)
+        .map(|c| Node {
+            x: c[1].parse().unwrap(),
+            y: c[2].parse().unwrap(),
+            r: c[3].parse().unwrap(),
+            title: c[4].to_owned(),
+        })
+        .collect()
+}
+
+/// The graph's lines as `[x1, y1, x2, y2]`, and the titles of those
+/// that have one.
+fn edges(svg: &str) -> (Vec<[f64; 4]>, Vec<String>) {
+    let line = pattern(concat!(
+        r##"<line x1="N" y1="N" x2="N" y2="N" stroke="#[0-9a-f]+">"##,
+        r"(?:<title>([^<]*)</title>)?</line>"
+    ));
+    let mut edges = Vec::new();
+    let mut titles = Vec::new();
+    for c in line.captures_iter(svg) {
+        edges.push([1, 2, 3, 4].map(|i| c[i].parse::<f64>().unwrap()));
+        titles.extend(c.get(5).map(|t| t.as_str().to_owned()));
+    }
+    (edges, titles)
+}
+
+/// A regular expression where each `N` captures a number.
+fn pattern(text: &str) -> regex::Regex {
+    regex::Regex::new(&text.replace('N', "([0-9.]+)")).unwrap()
+}
+
+/// How far point `p` lies from the segment `a`–`b`.
+fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+    ((a.0 + t * dx - p.0).powi(2) + (a.1 + t * dy - p.1).powi(2)).sqrt()
+}
