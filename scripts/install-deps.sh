@@ -3,7 +3,10 @@
 # crates.io, when it is not there yet. Safe to run again.
 set -euo pipefail
 
-packages=(nsd unbound ldnsutils dnsperf mawk python3)
+# chromium-headless-shell: the browser that renders the investigate
+# report in crates/cli/tests/investigate.rs (without the full chromium
+# and its desktop dependencies).
+packages=(nsd unbound ldnsutils dnsperf mawk python3 chromium-headless-shell)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -166,6 +166,93 @@ fn network_views_and_ptr_patterns() {
     }
 }
 
+/// A subdomain and a public suffix beside [`COF`]'s names.
+const MORE: &str = r#"{"rrname":"www.shop.example","rrtype":"A","rdata":"192.0.2.10","time_first":1700000000,"time_last":1700000500,"count":1,"ttl":300}
+{"rrname":"co.uk","rrtype":"A","rdata":"192.0.2.12","time_first":1700000000,"time_last":1700000500,"count":1,"ttl":300}
+"#;
+
+#[test]
+fn hosted_names_show_their_registered_domains_risk_and_state() {
+    let env = Env::new();
+    env.ok(&["ingest", "pdns", &write(&env, "p.jsonl", &format!("{COF}{MORE}"))]);
+    env.ok(&["ingest", "asn", "--source", "test", &write(&env, "t.csv", TABLE)]);
+    let shop = env.json(&["domain", "shop.example"])["risk"].clone();
+    assert_eq!(shop["lifecycle"], "active", "{shop}");
+    let scored = |name: &str, domain: &str| {
+        serde_json::json!({
+            "name": name, "domain": domain, "risk": shop["risk"], "state": "active",
+        })
+    };
+    let unscored =
+        serde_json::json!({"name": "co.uk", "domain": null, "risk": null, "state": null});
+    let fields = |h: &Value| {
+        serde_json::json!({
+            "name": h["name"], "domain": h["domain"], "risk": h["risk"], "state": h["state"],
+        })
+    };
+
+    // The subdomain gets its registered domain's score; a suffix none.
+    let ip = env.json(&["ip", "192.0.2.10"]);
+    let names: Vec<Value> = ip["names"].as_array().unwrap().iter().map(fields).collect();
+    assert_eq!(
+        names,
+        [scored("shop.example", "shop.example"), scored("www.shop.example", "shop.example")]
+    );
+    assert_eq!(ip["names"][0]["sources"], serde_json::json!(["pdns"]), "older fields stay");
+    let subnet = env.json(&["subnet", "192.0.2.0/24"]);
+    let hosted: Vec<Value> = subnet["hosted"].as_array().unwrap().iter().map(fields).collect();
+    assert_eq!(hosted.len(), 4, "{subnet}");
+    assert!(hosted.contains(&unscored) && hosted.contains(&scored("shop.example", "shop.example")));
+    let asn = env.json(&["asn", "64500"]);
+    assert_eq!(asn["hosted"], subnet["hosted"], "the same rows through the AS");
+    let ptr = env.json(&["ptr", "*.static.hoster.example"]);
+    let address = &ptr["addresses"][0];
+    assert_eq!(address["names"], serde_json::json!(["shop.example", "www.shop.example"]));
+    assert_eq!(
+        address["scores"],
+        serde_json::json!([
+            scored("shop.example", "shop.example"),
+            scored("www.shop.example", "shop.example")
+        ])
+    );
+
+    // Text: risk and state columns, and beside each name of a pattern.
+    let risk = format!("{:.1}", shop["risk"].as_f64().unwrap());
+    for view in [["subnet", "192.0.2.0/24"], ["asn", "64500"], ["ip", "192.0.2.10"]] {
+        let text = env.ok(&view);
+        assert_eq!(risk_and_state(&text, "www.shop.example"), [risk.as_str(), "active"], "{text}");
+        if view[0] != "ip" {
+            assert_eq!(risk_and_state(&text, "co.uk"), ["-", "-"], "{text}");
+        }
+    }
+    let text = env.ok(&["ptr", "*.static.hoster.example"]);
+    let shown = format!("shop.example ({risk} active) www.shop.example ({risk} active)");
+    assert!(text.contains(&shown), "{text}");
+}
+
+/// The risk and state columns of a name's row in a hosted-names table.
+fn risk_and_state<'t>(text: &'t str, name: &str) -> Vec<&'t str> {
+    let row = text.lines().find(|l| l.split_whitespace().next() == Some(name));
+    let columns: Vec<&str> =
+        row.unwrap_or_else(|| panic!("no row for {name}")).split_whitespace().collect();
+    columns[3..5].to_vec()
+}
+
+#[test]
+fn hosted_names_of_an_unscored_store_have_no_risk() {
+    let env = Env::new();
+    env.ok(&["--no-score", "ingest", "pdns", &write(&env, "p.jsonl", COF)]);
+    let ip = env.json(&["ip", "192.0.2.10"]);
+    let name = &ip["names"][0];
+    assert_eq!(
+        (&name["domain"], &name["risk"], &name["state"]),
+        (&"shop.example".into(), &Value::Null, &Value::Null),
+        "{ip}"
+    );
+    let ptr = env.json(&["ptr", "*.static.hoster.example"]);
+    assert_eq!(ptr["addresses"][0]["scores"][0]["risk"], Value::Null, "{ptr}");
+}
+
 #[test]
 fn child_side_ttls_fill_ns_avg_ttl() {
     let env = Env::new();

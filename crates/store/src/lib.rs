@@ -120,6 +120,7 @@ pub use views::LabelView;
 pub use views::{
     Address, AddressView, AsnView, DelegatedDomain, DomainView, HostedName, IpView,
     NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS, NameserverProfile, NsDomainInfo, NsHost,
-    PatternAddress, PtrPatternView, PtrView, RecordView, SubnetView, TtlStats, ZoneCount,
+    PatternAddress, PtrPatternView, PtrView, RecordView, ScoredName, SubnetView, TtlStats,
+    ZoneCount,
 };
 pub use writer::BatchWriter;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::IpAddr;
 
 use anyhow::{Context as _, Result, anyhow};
-use nshunt_store::{AsnHitView, HostedName, LabelView, PtrView};
+use nshunt_store::{AsnHitView, HostedName, LabelView, PtrView, ScoredName};
 
 use nshunt_model::ptr::ptr_pattern;
 
@@ -139,8 +139,7 @@ pub fn run_ptr(ctx: &Context, args: &PtrArgs) -> Result<()> {
                 writeln!(out)?;
                 let mut table = Table::new(&["ip", "ptr", "names"]);
                 for a in &view.addresses {
-                    let names = if a.names.is_empty() { "-".to_owned() } else { a.names.join(" ") };
-                    table.row(vec![a.ip.to_string(), a.ptr.clone(), names]);
+                    table.row(vec![a.ip.to_string(), a.ptr.clone(), scored_names(&a.scores)]);
                 }
                 table.write(&mut out, "  ")?;
             }
@@ -257,12 +256,15 @@ fn write_hosted(out: &mut impl Write, hosted: &[HostedName], names: u64) -> Resu
         thousands(names),
         plural(names, "name")
     )?;
-    let mut table = Table::new(&["name", "ip", "ttl", "sources", "last_seen"]).right_align(&[2]);
+    let mut table = Table::new(&["name", "ip", "ttl", "risk", "state", "sources", "last_seen"])
+        .right_align(&[2, 3]);
     for h in hosted {
         table.row(vec![
             h.name.clone(),
             h.ip.to_string(),
             ttl_range(h.ttl_min, h.ttl_max),
+            risk_text(h.risk),
+            h.state.clone().unwrap_or_else(|| "-".to_owned()),
             h.sources.join(","),
             format_moment(h.last_seen),
         ]);
@@ -304,6 +306,27 @@ pub fn ttl_range(min: Option<u32>, max: Option<u32>) -> String {
         (_, Some(max)) => max.to_string(),
         _ => "-".to_owned(),
     }
+}
+
+/// A registered domain's risk, `-` when not scored.
+fn risk_text(risk: Option<f64>) -> String {
+    risk.map_or_else(|| "-".to_owned(), |r| format!("{r:.1}"))
+}
+
+/// Names with their domains' risk and state: `shop.example (12.5
+/// active)`, the bare name when not scored, `-` for none.
+fn scored_names(names: &[ScoredName]) -> String {
+    if names.is_empty() {
+        return "-".to_owned();
+    }
+    let shown: Vec<String> = names
+        .iter()
+        .map(|n| match (n.risk, &n.state) {
+            (Some(risk), Some(state)) => format!("{} ({risk:.1} {state})", n.name),
+            _ => n.name.clone(),
+        })
+        .collect();
+    shown.join(" ")
 }
 
 /// `word` or `words` for a count.

@@ -17,7 +17,7 @@ use crate::sqlite::SqliteStore;
 /// JSON: `{"asn": 13335, "as_of": …, "holder": "Cloudflare, Inc.",
 /// "tables": ["asn-ipv4"], "range_count": 1234, "address_count": 3,
 /// "name_count": 12, "hosted": [{…}], "labels": [{…}]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AsnView {
     /// The AS number.
     pub asn: u32,
@@ -107,6 +107,7 @@ impl SqliteStore {
             ":asn": asn, ":batches": batches, ":as_of": as_of, ":window": window, ":limit": limit,
         };
         let hosted = self.rows("list an AS's names", &HOSTED_SQL, params, hosted_name)?;
+        let hosted = self.with_scores(hosted)?;
 
         Ok(Some(AsnView {
             asn,

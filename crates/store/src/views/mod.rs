@@ -19,7 +19,7 @@ pub use asn::AsnView;
 pub use domain::{AddressView, DomainView, NsDomainInfo, RecordView};
 pub use label::LabelView;
 pub use nameserver::{Address, DelegatedDomain, NameserverProfile, NsHost, ZoneCount};
-pub use network::{HostedName, IpView, SubnetView};
+pub use network::{HostedName, IpView, ScoredName, SubnetView};
 pub use ptr::{PatternAddress, PtrPatternView, PtrView};
 pub use stats::{NS_AVG_TTL_NO_CHILD_SIDE, NS_AVG_TTL_NO_DOMAINS, TtlStats};
 

@@ -6,10 +6,11 @@
 //! the AS from the ASN tables ([`SqliteStore::asn_of`]); PTR names from
 //! current PTR observations at the address's reverse name.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
-use nshunt_model::RrType;
+use nshunt_model::{DomainName, RrType, Section, psl};
 use rusqlite::named_params;
 use serde::Serialize;
 use tracing::debug;
@@ -24,10 +25,11 @@ use crate::sqlite::SqliteStore;
 
 /// One name currently pointing at an address.
 ///
-/// JSON: `{"name": "example.com", "ip": "192.0.2.1", "rrtype": "A",
+/// JSON: `{"name": "www.example.com", "ip": "192.0.2.1", "rrtype": "A",
 /// "ttl_min": 12, "ttl_max": 300, "sources": ["pdns"], "first_seen":
-/// 1767225600, "last_seen": 1767225600}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// 1767225600, "last_seen": 1767225600, "domain": "example.com", "risk":
+/// 12.5, "state": "active"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HostedName {
     /// The owner name of the A/AAAA record.
     pub name: String,
@@ -46,6 +48,32 @@ pub struct HostedName {
     pub first_seen: i64,
     /// The last sighting up to `as_of`.
     pub last_seen: i64,
+    /// The registered domain holding the name (ICANN section of the
+    /// Public Suffix List), `null` for a public suffix.
+    pub domain: Option<String>,
+    /// That domain's risk in the newest scoring run; `null` when not
+    /// scored.
+    pub risk: Option<f64>,
+    /// That domain's lifecycle state in the newest scoring run
+    /// (`waiting`, `active`, …); `null` when not scored.
+    pub state: Option<String>,
+}
+
+/// A name's registered domain and that domain's newest score: what the
+/// lists of names show beside each.
+///
+/// JSON: `{"name": "www.example.com", "domain": "example.com", "risk":
+/// 12.5, "state": "active"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredName {
+    /// The name.
+    pub name: String,
+    /// See [`HostedName::domain`].
+    pub domain: Option<String>,
+    /// See [`HostedName::risk`].
+    pub risk: Option<f64>,
+    /// See [`HostedName::state`].
+    pub state: Option<String>,
 }
 
 /// What the store knows about one address.
@@ -53,7 +81,7 @@ pub struct HostedName {
 /// JSON: `{"ip": "192.0.2.1", "as_of": …, "asn": {…} | null, "subnet":
 /// "192.0.2.0/24", "subnet_name_count": 12, "ptr": [{…}], "names": [{…}],
 /// "labels": [{…}]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IpView {
     /// The address.
     pub ip: IpAddr,
@@ -77,7 +105,7 @@ pub struct IpView {
 ///
 /// JSON: `{"cidr": "192.0.2.0/24", "as_of": …, "asn": {…} | null,
 /// "address_count": 3, "name_count": 12, "hosted": [{…}]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubnetView {
     /// The network, host bits cleared.
     pub cidr: String,
@@ -113,6 +141,14 @@ static HOSTED_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// A domain's risk and lifecycle state, `None`s when not scored.
+type Score = (Option<f64>, Option<String>);
+
+/// A domain's risk and lifecycle state: `domain_scores` holds the
+/// newest scoring run only.
+pub(crate) const SCORE_SQL: &str =
+    "SELECT risk, lifecycle FROM domain_scores WHERE domain = :domain";
+
 static COUNTS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT count(DISTINCT o.ip), count(DISTINCT o.name) FROM observations AS o
@@ -138,7 +174,7 @@ impl SqliteStore {
             subnet,
             subnet_name_count,
             ptr: self.ptr_names(ip, as_of)?,
-            names: self.hosted(&one, &one, as_of, limit)?,
+            names: self.with_scores(self.hosted(&one, &one, as_of, limit)?)?,
         })
     }
 
@@ -161,11 +197,12 @@ impl SqliteStore {
             asn: self.asn_of(first, as_of)?,
             address_count,
             name_count,
-            hosted: self.hosted(&lo, &hi, as_of, limit)?,
+            hosted: self.with_scores(self.hosted(&lo, &hi, as_of, limit)?)?,
         })
     }
 
-    /// Current (name, address) rows in a key range.
+    /// Current (name, address) rows in a key range, without scores
+    /// ([`SqliteStore::with_scores`] adds them).
     pub(crate) fn hosted(
         &self,
         lo: &[u8],
@@ -177,6 +214,58 @@ impl SqliteStore {
             ":lo": lo, ":hi": hi, ":v6": is_ipv6_range(lo), ":as_of": as_of, ":window": SIGHTING_WINDOW_SECS, ":limit": limit,
         };
         self.rows("list hosted names", &HOSTED_SQL, params, hosted_name)
+    }
+
+    /// Hosted rows with their registered domains' newest scores.
+    pub(crate) fn with_scores(
+        &self,
+        mut hosted: Vec<HostedName>,
+    ) -> Result<Vec<HostedName>, StoreError> {
+        let scores = self.scores_of(hosted.iter().map(|h| h.name.as_str()))?;
+        for h in &mut hosted {
+            if let Some(scored) = scores.get(&h.name) {
+                h.domain.clone_from(&scored.domain);
+                h.risk = scored.risk;
+                h.state.clone_from(&scored.state);
+            }
+        }
+        Ok(hosted)
+    }
+
+    /// Each name's registered domain and that domain's newest risk and
+    /// lifecycle state, by name; one look-up per domain (a page of
+    /// names under one domain is common).
+    pub(crate) fn scores_of<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Result<HashMap<String, ScoredName>, StoreError> {
+        let mut by_domain: HashMap<String, Score> = HashMap::new();
+        let mut by_name = HashMap::new();
+        for name in names {
+            let domain = registered_domain(name);
+            let (risk, state) = match (&domain, domain.as_ref().and_then(|d| by_domain.get(d))) {
+                (_, Some(known)) => known.clone(),
+                (Some(d), None) => {
+                    let score = self.score_of(d)?;
+                    by_domain.insert(d.clone(), score.clone());
+                    score
+                }
+                (None, None) => (None, None),
+            };
+            let scored = ScoredName { name: name.to_owned(), domain, risk, state };
+            by_name.insert(name.to_owned(), scored);
+        }
+        Ok(by_name)
+    }
+
+    /// A domain's newest risk and lifecycle state, `None`s when the
+    /// newest run did not score it.
+    fn score_of(&self, domain: &str) -> Result<Score, StoreError> {
+        let params = named_params! { ":domain": domain };
+        let rows = self.rows("read a domain's risk", SCORE_SQL, params, |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+        Ok(rows.into_iter().next().map_or((None, None), |(r, s)| (Some(r), Some(s))))
     }
 
     /// Distinct addresses and names currently hosted in a key range.
@@ -200,7 +289,16 @@ pub(crate) fn hosted_name(row: &rusqlite::Row<'_>) -> rusqlite::Result<HostedNam
         sources: split_list(row.get(5)?),
         first_seen: row.get(6)?,
         last_seen: row.get(7)?,
+        domain: None,
+        risk: None,
+        state: None,
     })
+}
+
+/// The registered domain of a name (ICANN section), as text.
+fn registered_domain(name: &str) -> Option<String> {
+    let name = DomainName::parse(name).ok()?;
+    psl::embedded().registered_domain(&name, Section::Icann).map(|d| d.as_str().to_owned())
 }
 
 /// A `group_concat` of source kinds (lower-case words) as a sorted list.

@@ -1,7 +1,7 @@
 //! Every view statement finds its rows through an index: none scans
 //! the observations table.
 
-use super::{domain, nameserver, stats};
+use super::{domain, nameserver, network, stats};
 use crate::SqliteStore;
 
 /// The query plan's detail lines for `sql` with every view parameter.
@@ -66,4 +66,14 @@ fn the_snapshot_lookup_is_an_index_search() {
         details.iter().any(|d| d.contains("SEARCH b USING COVERING INDEX batches_by_zone")),
         "{details:#?}"
     );
+}
+
+#[test]
+fn a_hosted_names_score_is_a_primary_key_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("plan.db")).unwrap();
+
+    let details = plan(&store, network::SCORE_SQL);
+
+    assert_eq!(details, ["SEARCH domain_scores USING PRIMARY KEY (domain=?)"]);
 }

@@ -10,7 +10,7 @@ use nshunt_model::ptr::{address_of_reverse_name, reverse_name};
 use rusqlite::named_params;
 use serde::Serialize;
 
-use super::network::split_list;
+use super::network::{ScoredName, split_list};
 use crate::address::network_keys;
 use crate::current::{SIGHTING_WINDOW_SECS, current, seen_until};
 use crate::error::StoreError;
@@ -43,8 +43,9 @@ pub struct PtrView {
 /// JSON: `{"pattern": "*.static.hoster.example", "patterns":
 /// ["*.static.hoster.example"], "as_of": …, "addresses": [{"ip":
 /// "198.51.100.7", "ptr": "198-51-100-7.static.hoster.example", "names":
-/// ["shop.example"]}], "address_count": 1, "name_count": 1}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// ["shop.example"], "scores": [{…}]}], "address_count": 1, "name_count":
+/// 1}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PtrPatternView {
     /// The pattern asked for.
     pub pattern: String,
@@ -64,7 +65,7 @@ pub struct PtrPatternView {
 }
 
 /// One address of a PTR pattern.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatternAddress {
     /// The address.
     pub ip: IpAddr,
@@ -74,6 +75,9 @@ pub struct PatternAddress {
     pub pattern: String,
     /// The names currently pointing at it, sorted.
     pub names: Vec<String>,
+    /// The same names, in the same order, with their registered
+    /// domains' newest risk and lifecycle state.
+    pub scores: Vec<ScoredName>,
 }
 
 /// PTR names of a reverse name, one row per target: a resolver's cache
@@ -150,6 +154,10 @@ impl SqliteStore {
 
         let address_count = addresses.len() as u64;
         addresses.truncate(limit as usize);
+        for address in &mut addresses {
+            let mut scores = self.scores_of(address.names.iter().map(String::as_str))?;
+            address.scores = address.names.iter().filter_map(|name| scores.remove(name)).collect();
+        }
         Ok(PtrPatternView {
             pattern: pattern.to_owned(),
             patterns,
@@ -195,7 +203,7 @@ impl SqliteStore {
             .filter_map(|(reverse, ptr, pattern)| {
                 let ip = address_of_reverse_name(&DomainName::parse(&reverse).ok()?)?;
                 let ptr = ptr.trim_end_matches('.').to_owned();
-                Some(PatternAddress { ip, ptr, pattern, names: Vec::new() })
+                Some(PatternAddress { ip, ptr, pattern, names: Vec::new(), scores: Vec::new() })
             })
             .collect())
     }

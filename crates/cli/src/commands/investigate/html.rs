@@ -6,7 +6,7 @@
 use std::f64::consts::TAU;
 use std::fmt::Write as _;
 
-use nshunt_analyze::investigate::{Cluster, Investigation};
+use nshunt_analyze::investigate::{Cluster, EntityRef, Investigation};
 
 use crate::time::format_moment;
 
@@ -55,14 +55,17 @@ fn graph(f: &Investigation) -> String {
     for (i, cluster) in f.clusters.iter().enumerate() {
         let angle = TAU * i as f64 / count;
         let (cx, cy) = (center + 280.0 * angle.cos(), center + 280.0 * angle.sin());
-        let shared = cluster.commonalities.first().map(|c| c.value.as_str()).unwrap_or("");
+        let via = match link(f, cluster) {
+            Some(e) => format!("via {} {}", e.kind.as_str(), e.value),
+            None => "via other related domains".to_owned(),
+        };
         let _ = writeln!(
             svg,
             "<line x1=\"{center:.1}\" y1=\"{center:.1}\" x2=\"{cx:.1}\" y2=\"{cy:.1}\" \
              stroke=\"#999\"><title>{}</title></line>\n",
-            escape(shared)
+            escape(&via)
         );
-        members(&mut svg, cluster, cx, cy);
+        members(&mut svg, cluster, (cx, cy), angle + TAU / 2.0);
         let _ = writeln!(
             svg,
             "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"18\" fill=\"#4a78c2\"><title>cluster {} \
@@ -85,11 +88,25 @@ fn graph(f: &Investigation) -> String {
     svg
 }
 
-/// A cluster's domains on a small circle around it.
-fn members(svg: &mut String, cluster: &Cluster, cx: f64, cy: f64) {
+/// What joins the seed to a cluster: the rarest value all its domains
+/// share that the seed's search followed. The cluster's rarest value
+/// may be one the seed lacks (the other group's /24); a theme joins
+/// nothing, it is never followed.
+fn link<'f>(f: &Investigation, cluster: &'f Cluster) -> Option<&'f EntityRef> {
+    cluster.commonalities.iter().find(|c| {
+        f.seed_entities
+            .iter()
+            .any(|(e, followed)| *followed && e.kind == c.kind && e.value == c.value)
+    })
+}
+
+/// A cluster's domains on a small circle around its centre, offset half
+/// a step from the direction of the seed (`toward`, radians): a domain
+/// drawn there would sit on the seed's edge and read as its end.
+fn members(svg: &mut String, cluster: &Cluster, (cx, cy): (f64, f64), toward: f64) {
     let n = cluster.members.len().max(1) as f64;
     for (j, m) in cluster.members.iter().enumerate() {
-        let a = TAU * j as f64 / n;
+        let a = toward + TAU * (j as f64 + 0.5) / n;
         let (x, y) = (cx + 70.0 * a.cos(), cy + 70.0 * a.sin());
         let color = if m.risk >= 50.0 { "#c0392b" } else { "#7f8c8d" };
         let _ = writeln!(
