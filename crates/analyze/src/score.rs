@@ -1,13 +1,15 @@
 //! A scoring run: facts, profiles, reputations and risks, written to
-//! the store in one transaction.
+//! the store in one transaction, and the explore index beside it.
 
+use std::path::Path;
 use std::time::Instant;
 
 use nshunt_store::{NewDomainScore, ScoringRun, SqliteStore, StoreError};
 use serde_json::json;
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::facts::{EntityKind, Facts};
+use crate::index::ExploreIndex;
 use crate::lifecycle::lifecycle;
 use crate::load::load;
 use crate::profile::Profiles;
@@ -40,6 +42,21 @@ pub fn score_facts(facts: Facts, settings: &Settings) -> Scored {
     let reputations = Reputations::build(&facts, &profiles, settings);
     let risks = risks(&facts, &reputations);
     Scored { facts, profiles, reputations, risks }
+}
+
+/// Writes the explore index beside the store. The scores are already
+/// committed, so a failure is logged, not returned: explore then finds
+/// no current index and works from the store.
+fn write_index(scored: &Scored, run: &ScoringRun, store: &Path) {
+    let path = crate::index::path_for(store);
+    let started = Instant::now();
+    match ExploreIndex::write(scored, run.scored_at, &path) {
+        Ok(()) => info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "explore index written"),
+        Err(error) => {
+            warn!(%error, "explore index not written");
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// The ids `0..count` in the byte order of their names.
@@ -121,6 +138,9 @@ pub fn run(
         "base_rate": scored.reputations.base_rate,
     });
     let run = writer.finish(as_of, seconds, &settings_json)?;
+    if run.domains_written {
+        write_index(&scored, &run, store.path());
+    }
     info!(
         domains = run.domains,
         entities = run.entities,

@@ -583,6 +583,14 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "TIME")]
     pub first_seen_to: Option<String>,
 
+    /// Last seen at or after this moment.
+    #[arg(long, value_name = "TIME")]
+    pub last_seen_from: Option<String>,
+
+    /// Last seen at or before this moment.
+    #[arg(long, value_name = "TIME")]
+    pub last_seen_to: Option<String>,
+
     /// Registered at or after this moment.
     #[arg(long, value_name = "TIME")]
     pub created_from: Option<String>,

@@ -5,7 +5,10 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result, bail};
 use nshunt_analyze::explore::{Filter, Page, explore};
+use nshunt_analyze::index::{self, ExploreIndex, query};
 use nshunt_analyze::{Settings, State};
+use nshunt_store::SqliteStore;
+use tracing::debug;
 use regex::Regex;
 
 use super::{Context, finish};
@@ -17,9 +20,15 @@ pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
     let filter = filter(args)?;
     let store = ctx.read_store()?;
     let as_of = ctx.as_of(&store)?;
-    let facts = nshunt_analyze::load(&store, as_of)?;
-    let scored = nshunt_analyze::score_facts(facts, &Settings::default());
-    let page = explore(&scored, &filter, args.page as usize, args.limit as usize, args.facets);
+    let (page, limit) = (args.page as usize, args.limit as usize);
+    let page = match current_index(ctx, &store, as_of)? {
+        Some(index) => query::explore(&index, &filter, page, limit, args.facets),
+        None => {
+            let facts = nshunt_analyze::load(&store, as_of)?;
+            let scored = nshunt_analyze::score_facts(facts, &Settings::default());
+            explore(&scored, &filter, page, limit, args.facets)
+        }
+    };
 
     let mut out = ctx.stdout();
     match ctx.global.format {
@@ -31,6 +40,46 @@ pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
         format => output::write_json(&mut out, &output::to_json(&page)?, format)?,
     }
     finish(out)
+}
+
+/// The index the last scoring run wrote, when it is of this moment and
+/// nothing was ingested since; otherwise explore loads the store (and
+/// says why, when an index was expected).
+fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Option<ExploreIndex>> {
+    let path = index::path_for(store.path());
+    let Some(run) = store.last_scoring_run()? else { return Ok(None) };
+    if run.as_of != as_of {
+        debug!(index_as_of = run.as_of, as_of, "explore index of another moment");
+        return Ok(None);
+    }
+    let stale = || {
+        format!(
+            "the explore index {} is not current; loading the store instead (slower): \
+             `nshunt score` rebuilds it",
+            path.display()
+        )
+    };
+    if store.scores_are_stale()? {
+        note(ctx, &stale());
+        return Ok(None);
+    }
+    match ExploreIndex::open(&path) {
+        Ok(index) if index.scored_at() == run.scored_at && index.as_of() == as_of => Ok(Some(index)),
+        Ok(_) => {
+            note(ctx, &stale());
+            Ok(None)
+        }
+        Err(error) => {
+            note(ctx, &format!("{error}; {}", stale()));
+            Ok(None)
+        }
+    }
+}
+
+fn note(ctx: &Context, text: &str) {
+    if !ctx.global.quiet {
+        crate::diag!("note: {text}");
+    }
 }
 
 /// The options as a filter, each checked.
@@ -78,6 +127,7 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         theme: a.theme.iter().map(|t| t.to_lowercase()).collect(),
         category: a.category.clone(),
         first_seen: (moment(&a.first_seen_from)?, moment(&a.first_seen_to)?),
+        last_seen: (moment(&a.last_seen_from)?, moment(&a.last_seen_to)?),
         created: (moment(&a.created_from)?, moment(&a.created_to)?),
         min_risk: a.min_risk,
         state,
