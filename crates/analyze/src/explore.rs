@@ -21,9 +21,9 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::facts::{DomainFacts, EntityKind};
+use crate::index::{ExploreIndex, Stamp};
 use crate::investigate::{Member, member};
 use crate::lifecycle::{State, lifecycle};
-use crate::index::ExploreIndex;
 use crate::score::Scored;
 
 /// The filters; every one given must hold.
@@ -103,7 +103,8 @@ const FACET_VALUES: usize = 10;
 
 /// Runs a query over `scored`, through an index built in memory.
 pub fn explore(scored: &Scored, filter: &Filter, page: usize, limit: usize, facets: bool) -> Page {
-    match ExploreIndex::from_scored(scored, 0) {
+    let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, batch: -1 };
+    match ExploreIndex::from_scored(scored, stamp) {
         Ok(index) => crate::index::query::explore(&index, filter, page, limit, facets),
         Err(_) => scan(scored, filter, page, limit, facets),
     }
@@ -274,7 +275,8 @@ fn facet(scored: &Scored, hits: &[u32]) -> BTreeMap<String, Vec<FacetValue>> {
         add(kind.as_str(), facts.entities.name(kind, id).to_owned(), results, everywhere);
     }
     for ((attribute, value), results) in values {
-        let everywhere = overall_values.get(&(attribute, value.clone())).copied().unwrap_or(results);
+        let everywhere =
+            overall_values.get(&(attribute, value.clone())).copied().unwrap_or(results);
         add(attribute, value, results, everywhere);
     }
     for values in out.values_mut() {

@@ -22,8 +22,8 @@ pub mod reputation;
 pub mod risk;
 pub mod score;
 
-pub use index::{ExploreIndex, IndexError};
 pub use facts::{DomainFacts, Entities, EntityKind, Facts, Flags, Listing, Severity};
+pub use index::{ExploreIndex, IndexError};
 pub use lifecycle::{Lifecycle, State, lifecycle};
 pub use load::{ANALYST_SOURCE, load};
 pub use profile::{Profile, Profiles};

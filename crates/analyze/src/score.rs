@@ -9,7 +9,7 @@ use serde_json::json;
 use tracing::{info, warn};
 
 use crate::facts::{EntityKind, Facts};
-use crate::index::ExploreIndex;
+use crate::index::{ExploreIndex, Stamp};
 use crate::lifecycle::lifecycle;
 use crate::load::load;
 use crate::profile::Profiles;
@@ -47,11 +47,13 @@ pub fn score_facts(facts: Facts, settings: &Settings) -> Scored {
 /// Writes the explore index beside the store. The scores are already
 /// committed, so a failure is logged, not returned: explore then finds
 /// no current index and works from the store.
-fn write_index(scored: &Scored, run: &ScoringRun, store: &Path) {
+fn write_index(scored: &Scored, stamp: Stamp, store: &Path) {
     let path = crate::index::path_for(store);
     let started = Instant::now();
-    match ExploreIndex::write(scored, run.scored_at, &path) {
-        Ok(()) => info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "explore index written"),
+    match ExploreIndex::write(scored, stamp, &path) {
+        Ok(()) => {
+            info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "explore index written")
+        }
         Err(error) => {
             warn!(%error, "explore index not written");
             let _ = std::fs::remove_file(&path);
@@ -86,6 +88,7 @@ pub fn run(
     settings: &Settings,
 ) -> Result<(Scored, ScoringRun), StoreError> {
     let started = Instant::now();
+    let batch = store.newest_batch_id()?.unwrap_or(-1);
     let facts = load(store, as_of)?;
     let loaded = started.elapsed().as_secs_f64();
     if facts.domains.is_empty() {
@@ -139,7 +142,8 @@ pub fn run(
     });
     let run = writer.finish(as_of, seconds, &settings_json)?;
     if run.domains_written {
-        write_index(&scored, &run, store.path());
+        let stamp = Stamp { as_of, scored_at: run.scored_at, batch };
+        write_index(&scored, stamp, store.path());
     }
     info!(
         domains = run.domains,

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use nshunt_analyze::eval::Rng;
 use nshunt_analyze::explore::{Filter, Page, scan};
-use nshunt_analyze::index::{ExploreIndex, path_for, query};
+use nshunt_analyze::index::{ExploreIndex, Stamp, path_for, query};
 use nshunt_analyze::{DomainFacts, EntityKind, Facts, Listing, Settings, Severity, score_facts};
 use regex::Regex;
 
@@ -128,10 +128,14 @@ fn generate(n: usize, seed: u64) -> Facts {
             let [o1, o2, o3, _] = ip.octets();
             d.addresses.push(IpAddr::V4(ip));
             d.entities.push((EntityKind::Asn, a));
-            d.entities.push((EntityKind::Subnet, e.intern(EntityKind::Subnet, &format!("{o1}.{o2}.{o3}.0/24"))));
+            d.entities.push((
+                EntityKind::Subnet,
+                e.intern(EntityKind::Subnet, &format!("{o1}.{o2}.{o3}.0/24")),
+            ));
             if rng.chance(0.5) {
                 let pattern = format!("*.pool{}.as{a}.example", rng.below(3));
-                d.entities.push((EntityKind::PtrPattern, e.intern(EntityKind::PtrPattern, &pattern)));
+                d.entities
+                    .push((EntityKind::PtrPattern, e.intern(EntityKind::PtrPattern, &pattern)));
             }
             d.in_traffic = rng.chance(0.6);
             d.ttl_sum = [300u64, 3600, 86_400][rng.below(3)];
@@ -139,7 +143,8 @@ fn generate(n: usize, seed: u64) -> Facts {
         }
 
         let r = registrar.draw(&mut rng);
-        let registrar_name = REGISTRARS.get(r).map_or_else(|| format!("registrar {r} ltd"), |s| (*s).to_owned());
+        let registrar_name =
+            REGISTRARS.get(r).map_or_else(|| format!("registrar {r} ltd"), |s| (*s).to_owned());
         d.entities.push((EntityKind::Registrar, e.intern(EntityKind::Registrar, &registrar_name)));
         let kind = rng.below(100);
         if kind < 35 {
@@ -159,8 +164,10 @@ fn generate(n: usize, seed: u64) -> Facts {
         d.first_seen = Some(day + 86_400);
         d.last_seen = Some(1_780_000_000 - rng.below(60) as i64 * 86_400);
         if rng.chance(0.01) {
-            d.brand = Some(["PayPal", "Microsoft", "DHL", "HMRC", "Vodafone"][rng.below(5)].to_owned());
-            let theme = ["finance-payments", "technology", "delivery", "tax-government", "telco"][rng.below(5)];
+            d.brand =
+                Some(["PayPal", "Microsoft", "DHL", "HMRC", "Vodafone"][rng.below(5)].to_owned());
+            let theme = ["finance-payments", "technology", "delivery", "tax-government", "telco"]
+                [rng.below(5)];
             d.entities.push((EntityKind::Theme, e.intern(EntityKind::Theme, theme)));
         }
         if rng.chance(0.005) {
@@ -193,7 +200,10 @@ fn time_ms(runs: usize, mut f: impl FnMut() -> Page) -> (f64, Page) {
 #[test]
 #[ignore = "benchmark: benches/explore.sh"]
 fn bench_explore() {
-    let n: usize = std::env::var("NSHUNT_BENCH_DOMAINS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let n: usize = std::env::var("NSHUNT_BENCH_DOMAINS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
     let started = Instant::now();
     let facts = generate(n, 1);
     eprintln!("generated {n} domains in {:.1}s", started.elapsed().as_secs_f64());
@@ -205,7 +215,8 @@ fn bench_explore() {
     let dir = std::env::var("NSHUNT_BENCH_DIR").map_or_else(|_| std::env::temp_dir(), Into::into);
     let path = path_for(&dir.join(format!("explore-bench-{n}.sqlite")));
     let started = Instant::now();
-    ExploreIndex::write(&scored, 1, &path).expect("write the index");
+    let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, batch: -1 };
+    ExploreIndex::write(&scored, stamp, &path).expect("write the index");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "index written in {:.1}s: {:.0} MB ({})",
@@ -218,7 +229,10 @@ fn bench_explore() {
     let rare_address = scored
         .facts
         .entities
-        .name(EntityKind::Registrant, (scored.facts.entities.count(EntityKind::Registrant) / 2) as u32)
+        .name(
+            EntityKind::Registrant,
+            (scored.facts.entities.count(EntityKind::Registrant) / 2) as u32,
+        )
         .to_owned();
     let queries: Vec<(&str, Filter)> = vec![
         (
@@ -230,13 +244,22 @@ fn bench_explore() {
                 ..Filter::default()
             },
         ),
-        ("name server nsprovider0.net", Filter { nameserver: vec!["nsprovider0.net".into()], ..Filter::default() }),
-        ("name server nsprovider50.net", Filter { nameserver: vec!["nsprovider50.net".into()], ..Filter::default() }),
+        (
+            "name server nsprovider0.net",
+            Filter { nameserver: vec!["nsprovider0.net".into()], ..Filter::default() },
+        ),
+        (
+            "name server nsprovider50.net",
+            Filter { nameserver: vec!["nsprovider50.net".into()], ..Filter::default() },
+        ),
         ("rare registrant address", Filter { address: Some(rare_address), ..Filter::default() }),
     ];
 
     println!("\nexplore on {n} domains (median of 7; the scan once)");
-    println!("{:<34} {:>9} {:>10} {:>12} {:>12} {:>10}", "query", "matches", "page ms", "facets ms", "scan ms", "ratio");
+    println!(
+        "{:<34} {:>9} {:>10} {:>12} {:>12} {:>10}",
+        "query", "matches", "page ms", "facets ms", "scan ms", "ratio"
+    );
     for (label, filter) in &queries {
         let (page_ms, page) = time_ms(7, || query::explore(&index, filter, 1, 50, false));
         let (facets_ms, with_facets) = time_ms(7, || query::explore(&index, filter, 1, 50, true));

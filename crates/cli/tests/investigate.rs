@@ -417,3 +417,77 @@ fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
     ((a.0 + t * dx - p.0).powi(2) + (a.1 + t * dy - p.1).powi(2)).sqrt()
 }
+
+/// Runs explore and returns its JSON page and stderr.
+fn explore(env: &Env, args: &[&str]) -> (Value, String) {
+    let all = [&["explore", "--format", "json", "--facets"][..], args].concat();
+    let output = env.run(&all);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "explore {args:?} failed: {stderr}");
+    (serde_json::from_slice(&output.stdout).unwrap(), stderr)
+}
+
+fn domains(page: &Value) -> Vec<String> {
+    let mut names: Vec<String> = page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["domain"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn explore_answers_from_the_index_the_same_as_from_the_store() {
+    let env = Env::new();
+    load(&env);
+    let queries: [&[&str]; 5] = [
+        &[
+            "--holder",
+            "hostone",
+            "--registrar",
+            "popular registrar, inc.",
+            "--name-regex",
+            "^(barclays|hmrc)",
+        ],
+        &["--ns", "crime-ns.test", "--limit", "100"],
+        &["--cidr", "198.51.100.0/24", "--theme", "finance-payments"],
+        &["--address", "proxy lane", "--min-risk", "1", "--limit", "5", "--page", "2"],
+        &["--ptr", "*.static.hostone.test", "--state", "active"],
+    ];
+
+    // Loaded with --no-score: no scoring run, so explore loads the store.
+    let before: Vec<Value> = queries.iter().map(|q| explore(&env, q).0).collect();
+    assert_eq!(domains(&before[0]), EXPECTED[0], "{}", before[0]);
+    assert_eq!(before[1]["total"], 2 * PER_GROUP as u64);
+    assert_eq!(before[4]["total"], PER_GROUP as u64);
+    assert_eq!(before[0]["facets"]["brand"][0]["value"], "Barclays");
+
+    env.ok(&["-q", "score"]);
+    let index = env.path("store.sqlite-explore");
+    assert!(std::fs::metadata(&index).is_ok_and(|m| m.len() > 0), "scoring wrote no index");
+    for (query, expected) in queries.iter().zip(&before) {
+        let (page, stderr) = explore(&env, query);
+        assert_eq!(&page, expected, "{query:?}");
+        assert!(!stderr.contains("note:"), "the index was not used for {query:?}: {stderr}");
+    }
+
+    // A damaged index is named, and the answer comes from the store.
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..bytes.len() / 3]).unwrap();
+    let (page, stderr) = explore(&env, queries[0]);
+    assert_eq!(page, before[0]);
+    assert!(stderr.contains("damaged") && stderr.contains("nshunt score"), "{stderr}");
+
+    // An ingest without rescoring makes the index stale, and explore
+    // says so instead of answering from old data.
+    env.ok(&["-q", "score"]);
+    let extra = env.path("extra.jsonl");
+    let line = r#"{"rrname":"barclays-secure-99.test","rrtype":"A","rdata":"198.51.100.77","ttl":60,"time_first":1780000000,"time_last":1780000000,"count":1}"#;
+    std::fs::write(&extra, format!("{line}\n")).unwrap();
+    env.ok(&["--no-score", "-q", "ingest", "pdns", extra.to_str().unwrap()]);
+    let (page, stderr) = explore(&env, queries[2]);
+    assert!(stderr.contains("not current"), "{stderr}");
+    assert_eq!(page["total"], before[2]["total"].as_u64().unwrap() + 1, "{}", page["results"]);
+}

@@ -8,13 +8,13 @@ use crate::facts::{DomainFacts, EntityKind};
 use crate::lifecycle::{State, lifecycle};
 use crate::score::Scored;
 
-/// The bytes of the index of `scored`, stamped with the run's time.
-pub fn build(scored: &Scored, scored_at: i64) -> Vec<u8> {
+/// The bytes of the index of `scored`, stamped with what it is of.
+pub fn build(scored: &Scored, stamp: super::Stamp) -> Vec<u8> {
     let facts = &scored.facts;
     let order = rank_order(scored);
     let domains: Vec<&DomainFacts> = order.iter().map(|&i| &facts.domains[i as usize]).collect();
     let capacity = domains.len() * 96;
-    let mut w = Writer::new(facts.as_of, scored_at, domains.len() as u64, capacity);
+    let mut w = Writer::new(stamp, domains.len() as u64, capacity);
 
     strings(&mut w, id::NAME_OFF, id::NAME_BYTES, domains.iter().map(|d| d.name.as_str()));
     w.section(id::RISK, |b| {
@@ -22,7 +22,8 @@ pub fn build(scored: &Scored, scored_at: i64) -> Vec<u8> {
             b.extend_from_slice(&scored.risks[i as usize].risk.to_le_bytes());
         }
     });
-    let states: Vec<u8> = domains.iter().map(|d| state_index(lifecycle(d, facts.as_of).state)).collect();
+    let states: Vec<u8> =
+        domains.iter().map(|d| state_index(lifecycle(d, facts.as_of).state)).collect();
     w.section(id::STATE, |b| b.extend_from_slice(&states));
     w.section(id::STATE_COUNT, |b| {
         for s in 0..State::ALL.len() {

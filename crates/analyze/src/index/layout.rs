@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! magic "NSHXIDX1" | version u32 | sections u32 | as_of i64 | scored_at i64 | domains u64
+//! | batch i64
 //! sections × (offset u64, length u64)
 //! sections, each starting on a multiple of 8
 //! ```
@@ -30,7 +31,7 @@ pub const MAGIC: &[u8; 8] = b"NSHXIDX1";
 pub const VERSION: u32 = 1;
 
 /// Bytes before the section table.
-pub const HEADER: usize = 40;
+pub const HEADER: usize = 48;
 
 /// Per-domain columns and tables.
 pub mod id {
@@ -111,10 +112,7 @@ impl<'a, const W: usize> Nums<'a, W> {
 
     fn bytes(&self, i: usize) -> [u8; W] {
         let start = i.saturating_mul(W);
-        self.0
-            .get(start..start.saturating_add(W))
-            .and_then(|b| b.try_into().ok())
-            .unwrap_or([0; W])
+        self.0.get(start..start.saturating_add(W)).and_then(|b| b.try_into().ok()).unwrap_or([0; W])
     }
 
     /// The numbers from `start` to `end` (clamped to the section).
@@ -226,21 +224,22 @@ pub struct Writer {
 
 impl Writer {
     /// A buffer with the header and an empty table.
-    pub fn new(as_of: i64, scored_at: i64, domains: u64, capacity: usize) -> Self {
+    pub fn new(stamp: super::Stamp, domains: u64, capacity: usize) -> Self {
         let mut buf = Vec::with_capacity(capacity);
         buf.extend_from_slice(MAGIC);
         buf.extend_from_slice(&VERSION.to_le_bytes());
         buf.extend_from_slice(&(id::COUNT as u32).to_le_bytes());
-        buf.extend_from_slice(&as_of.to_le_bytes());
-        buf.extend_from_slice(&scored_at.to_le_bytes());
+        buf.extend_from_slice(&stamp.as_of.to_le_bytes());
+        buf.extend_from_slice(&stamp.scored_at.to_le_bytes());
         buf.extend_from_slice(&domains.to_le_bytes());
+        buf.extend_from_slice(&stamp.batch.to_le_bytes());
         buf.resize(HEADER + id::COUNT * 16, 0);
         Writer { buf, table: vec![(0, 0); id::COUNT] }
     }
 
     /// Writes section `id` with `fill`, which appends its bytes.
     pub fn section(&mut self, id: usize, fill: impl FnOnce(&mut Vec<u8>)) {
-        while !self.buf.len().is_multiple_of(8) {
+        while self.buf.len() % 8 != 0 {
             self.buf.push(0);
         }
         let start = self.buf.len();
@@ -268,6 +267,8 @@ pub struct Header {
     pub scored_at: i64,
     /// Domains.
     pub domains: u64,
+    /// The newest batch of the store it was built from (-1: none).
+    pub batch: i64,
 }
 
 /// Reads the header and the section table of `bytes`.
@@ -277,7 +278,8 @@ pub fn parse(bytes: &[u8]) -> Result<(Header, Vec<(usize, usize)>), IndexError> 
     if &head[..8] != MAGIC {
         return Err(bad("not an explore index (wrong magic)"));
     }
-    let u32_at = |at: usize| u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let u32_at =
+        |at: usize| u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
     let u64_at = |b: &[u8], at: usize| {
         let mut a = [0; 8];
         a.copy_from_slice(&b[at..at + 8]);
@@ -294,6 +296,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Header, Vec<(usize, usize)>), IndexError> 
         as_of: u64_at(head, 16) as i64,
         scored_at: u64_at(head, 24) as i64,
         domains: u64_at(head, 32),
+        batch: u64_at(head, 40) as i64,
     };
     let table =
         bytes.get(HEADER..HEADER + id::COUNT * 16).ok_or_else(|| bad("section table cut short"))?;

@@ -82,6 +82,19 @@ pub fn path_for(store: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// What an index is of: the moment, the scoring run and the newest
+/// batch of the store. An index answers for a store only while that
+/// batch is still its newest and the moment is the one asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The moment the scores are as of.
+    pub as_of: i64,
+    /// When the scoring run ran.
+    pub scored_at: i64,
+    /// The store's newest batch id when the run loaded it (-1: none).
+    pub batch: i64,
+}
+
 /// The bytes under an index: a mapped file or a buffer built in memory.
 enum Backing {
     Mapped(memmap2::Mmap),
@@ -103,14 +116,14 @@ impl std::fmt::Debug for ExploreIndex {
 
 impl ExploreIndex {
     /// Builds the index of `scored` in memory.
-    pub fn from_scored(scored: &Scored, scored_at: i64) -> Result<Self, IndexError> {
-        Self::from_backing(Backing::Owned(build::build(scored, scored_at)))
+    pub fn from_scored(scored: &Scored, stamp: Stamp) -> Result<Self, IndexError> {
+        Self::from_backing(Backing::Owned(build::build(scored, stamp)))
     }
 
     /// Writes the index of `scored` to `path`, through a temporary file
     /// renamed into place.
-    pub fn write(scored: &Scored, scored_at: i64, path: &Path) -> Result<(), IndexError> {
-        let bytes = build::build(scored, scored_at);
+    pub fn write(scored: &Scored, stamp: Stamp, path: &Path) -> Result<(), IndexError> {
+        let bytes = build::build(scored, stamp);
         let io = |source| IndexError::Io { path: path.to_owned(), source };
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(".tmp");
@@ -146,14 +159,13 @@ impl ExploreIndex {
         Ok(index)
     }
 
-    /// The moment the index's scores are as of.
-    pub fn as_of(&self) -> i64 {
-        self.header.as_of
-    }
-
-    /// When the scoring run that wrote it ran.
-    pub fn scored_at(&self) -> i64 {
-        self.header.scored_at
+    /// What the index is of.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            as_of: self.header.as_of,
+            scored_at: self.header.scored_at,
+            batch: self.header.batch,
+        }
     }
 
     /// How many domains it holds.

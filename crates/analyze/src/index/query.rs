@@ -58,14 +58,13 @@ pub fn matches(index: &ExploreIndex, filter: &Filter) -> Vec<u32> {
 
     let columns = Columns::new(index, filter);
     let driver: Vec<u32> = match lists.first() {
-        Some(list) => list.materialize().into_iter().take_while(|&d| (d as usize) < prefix).collect(),
+        Some(list) => {
+            list.materialize(n).into_iter().take_while(|&d| (d as usize) < prefix).collect()
+        }
         None => (0..prefix.min(n) as u32).collect(),
     };
-    let others: Vec<Membership> = lists
-        .iter()
-        .skip(1)
-        .map(|list| Membership::new(list, driver.len(), n))
-        .collect();
+    let others: Vec<Membership> =
+        lists.iter().skip(1).map(|list| Membership::new(list, driver.len(), n)).collect();
     let keep = |d: u32| others.iter().all(|m| m.holds(d)) && columns.holds(d);
     parallel_filter(&driver, &keep)
 }
@@ -99,10 +98,20 @@ impl Postings<'_> {
         }
     }
 
-    /// Its domains, ascending, each once.
-    fn materialize(&self) -> Vec<u32> {
+    /// Its domains, ascending, each once: several lists are merged
+    /// through a bitmap when they are large, sorted when small.
+    fn materialize(&self, n: usize) -> Vec<u32> {
         match self {
             Postings::Lists(lists) if lists.len() == 1 => lists[0].iter().collect(),
+            Postings::Lists(lists) if self.estimate() > n / 64 => {
+                let mut bits = vec![0u64; n.div_ceil(64)];
+                for d in lists.iter().flat_map(|l| l.iter()) {
+                    if let Some(word) = bits.get_mut(d as usize / 64) {
+                        *word |= 1 << (d % 64);
+                    }
+                }
+                ones(&bits)
+            }
             Postings::Lists(lists) => {
                 let mut all: Vec<u32> = lists.iter().flat_map(|l| l.iter()).collect();
                 all.sort_unstable();
@@ -112,6 +121,19 @@ impl Postings<'_> {
             Postings::Owned(list) => list.clone(),
         }
     }
+}
+
+/// The positions of a bitmap's set bits, ascending.
+fn ones(bits: &[u64]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            out.push((w * 64) as u32 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
+    out
 }
 
 /// A membership test against one of the other filters' lists.
@@ -145,7 +167,9 @@ impl<'a> Membership<'a> {
             Membership::Bitmap(bits) => {
                 bits.get(d as usize / 64).is_some_and(|word| word & (1 << (d % 64)) != 0)
             }
-            Membership::Search(Postings::Lists(lists)) => lists.iter().any(|l| l.contains_sorted(d)),
+            Membership::Search(Postings::Lists(lists)) => {
+                lists.iter().any(|l| l.contains_sorted(d))
+            }
             Membership::Search(Postings::Owned(list)) => list.binary_search(&d).is_ok(),
         }
     }
@@ -191,10 +215,8 @@ fn entity_filters<'a>(index: &'a ExploreIndex, f: &Filter) -> Vec<Postings<'a>> 
         out.push(holder_lists(index, &prefix.to_lowercase()));
     }
     if let Some(want) = &f.address {
-        let want = want.to_lowercase();
-        let names = index.entity_names(EntityKind::Registrant);
-        let lists = (0..names.len() as u32)
-            .filter(|&e| names.get(e as usize).contains(&want))
+        let lists = containing(index, EntityKind::Registrant, &want.to_lowercase())
+            .into_iter()
             .map(|e| index.postings(EntityKind::Registrant, e))
             .collect();
         out.push(Postings::Lists(lists));
@@ -203,6 +225,26 @@ fn entity_filters<'a>(index: &'a ExploreIndex, f: &Filter) -> Vec<Postings<'a>> 
         out.push(Postings::Owned(networks(index, &f.cidr)));
     }
     out
+}
+
+/// The entities of `kind` whose names contain `needle`: one SIMD search
+/// through all the names' bytes (they are stored end to end), each hit
+/// mapped back to its name, rather than a search per name.
+fn containing(index: &ExploreIndex, kind: EntityKind, needle: &str) -> Vec<u32> {
+    let names = index.entity_names(kind);
+    if needle.is_empty() {
+        return (0..names.len() as u32).collect();
+    }
+    let mut found: Vec<u32> = Vec::new();
+    for at in memchr::memmem::find_iter(names.bytes, needle.as_bytes()) {
+        let entity = partition(names.len(), |e| names.off.u64(e + 1) as usize <= at);
+        let (_, end) = names.off.range(entity);
+        let whole = at + needle.len() <= end;
+        if whole && found.last() != Some(&(entity as u32)) && entity < names.len() {
+            found.push(entity as u32);
+        }
+    }
+    found
 }
 
 /// The domains of every AS whose holder starts with `prefix`.
@@ -381,7 +423,8 @@ pub fn member(index: &ExploreIndex, d: u32) -> Member {
         .collect();
     let (a_start, a_end) = index.u64s(id::ADDR_OFF).range(i);
     let addrs = index.addrs(id::ADDRS);
-    let addresses = (a_start..a_end.min(addrs.len())).map(|a| show_address(addrs.addr(a))).collect();
+    let addresses =
+        (a_start..a_end.min(addrs.len())).map(|a| show_address(addrs.addr(a))).collect();
     let first_seen = Some(index.i64s(id::FIRST_SEEN).i64(i)).filter(|&t| t != i64::MIN);
     let brand = index.u32s(id::BRAND).u32(i) as usize;
     let state = index.bytes(id::STATE).get(i).copied().unwrap_or(0) as usize;
@@ -419,7 +462,10 @@ fn facet(index: &ExploreIndex, hits: &[u32]) -> BTreeMap<String, Vec<FacetValue>
             (names.get(e).to_owned(), overall)
         });
         if !values.is_empty() {
-            out.insert(kind.as_str().to_owned(), values.into_iter().map(|v| v.rarity(total)).collect());
+            out.insert(
+                kind.as_str().to_owned(),
+                values.into_iter().map(|v| v.rarity(total)).collect(),
+            );
         }
     }
     for (name, column, table) in [

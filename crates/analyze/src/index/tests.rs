@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use regex::Regex;
 
-use super::{ExploreIndex, IndexError, path_for};
+use super::{ExploreIndex, IndexError, Stamp, path_for};
 use crate::eval::{Rng, Size, World};
 use crate::explore::{Filter, Page, explore, scan};
 use crate::facts::EntityKind;
@@ -15,6 +15,10 @@ use crate::score::{Scored, score_facts};
 
 /// The small evaluation world, with what it leaves out added: themes,
 /// AS holders, registrant countries and organisations, last sightings.
+fn stamp(scored: &Scored) -> Stamp {
+    Stamp { as_of: scored.facts.as_of, scored_at: 1234, batch: 56 }
+}
+
 fn scored() -> Scored {
     let world = World::generate(7, Size::Small);
     let (mut facts, _) = world.facts_at(120);
@@ -55,7 +59,7 @@ fn random_filter(scored: &Scored, rng: &mut Rng) -> Filter {
             7 => d.entities_of(EntityKind::Theme).next().is_some(),
             8 => d.brand.is_some(),
             9 => d.listing.is_some(),
-            13 | 14 | 15 => d.country.is_some() && d.last_seen.is_some(),
+            13..=15 => d.country.is_some() && d.last_seen.is_some(),
             _ => true,
         };
         let mut d = &facts.domains[rng.below(facts.domains.len())];
@@ -74,11 +78,15 @@ fn random_filter(scored: &Scored, rng: &mut Rng) -> Filter {
             2 => f.asn.extend(name_of(EntityKind::Asn).and_then(|a| a[2..].parse::<u32>().ok())),
             3 => {
                 let holder = d.entities_of(EntityKind::Asn).find_map(|a| facts.entities.holder(a));
-                f.holder_prefix = holder.map(|h| h.chars().take(4).collect::<String>().to_uppercase());
+                f.holder_prefix =
+                    holder.map(|h| h.chars().take(4).collect::<String>().to_uppercase());
             }
             4 => f.cidr.extend(d.addresses.first().map(|&ip| (ip, 20 + rng.below(13) as u8))),
             5 => f.registrar.extend(name_of(EntityKind::Registrar)),
-            6 => f.address = name_of(EntityKind::Registrant).map(|a| a.chars().skip(3).take(6).collect()),
+            6 => {
+                f.address =
+                    name_of(EntityKind::Registrant).map(|a| a.chars().skip(3).take(6).collect())
+            }
             7 => f.theme.extend(name_of(EntityKind::Theme)),
             8 => f.brand.extend(d.brand.clone()),
             9 => f.category.extend(d.listing.as_ref().map(|l| l.category.to_uppercase())),
@@ -106,7 +114,7 @@ fn random_filter(scored: &Scored, rng: &mut Rng) -> Filter {
 #[test]
 fn index_agrees_with_the_scan() {
     let scored = scored();
-    let index = ExploreIndex::from_scored(&scored, 1).expect("index");
+    let index = ExploreIndex::from_scored(&scored, stamp(&scored)).expect("index");
     let mut rng = Rng::new(11);
     let mut matched = 0;
     for round in 0..300 {
@@ -134,8 +142,9 @@ fn unfiltered_pages_follow_risk_and_facets_count_everything() {
 #[test]
 fn networks_and_edit_distance() {
     let scored = scored();
-    let index = ExploreIndex::from_scored(&scored, 1).expect("index");
-    let ip: IpAddr = scored.facts.domains.iter().find_map(|d| d.addresses.first().copied()).unwrap();
+    let index = ExploreIndex::from_scored(&scored, stamp(&scored)).expect("index");
+    let ip: IpAddr =
+        scored.facts.domains.iter().find_map(|d| d.addresses.first().copied()).unwrap();
     for len in [0, 8, 16, 24, 32] {
         let f = Filter { cidr: vec![(ip, len)], ..Filter::default() };
         let ours = super::query::explore(&index, &f, 1, 10, false);
@@ -153,9 +162,9 @@ fn the_file_round_trips_and_damage_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = path_for(&dir.path().join("store.sqlite"));
     assert!(path.ends_with("store.sqlite-explore"));
-    ExploreIndex::write(&scored, 1234, &path).expect("write");
+    ExploreIndex::write(&scored, stamp(&scored), &path).expect("write");
     let index = ExploreIndex::open(&path).expect("open");
-    assert_eq!((index.scored_at(), index.as_of()), (1234, scored.facts.as_of));
+    assert_eq!(index.stamp(), stamp(&scored));
     let f = Filter { min_risk: Some(30.0), ..Filter::default() };
     let from_file: Page = super::query::explore(&index, &f, 1, 50, true);
     assert_eq!(from_file, scan(&scored, &f, 1, 50, true));

@@ -1,15 +1,15 @@
 //! `nshunt explore`: domains by any combination of attributes, paged,
 //! with facets.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 
 use anyhow::{Context as _, Result, bail};
 use nshunt_analyze::explore::{Filter, Page, explore};
-use nshunt_analyze::index::{self, ExploreIndex, query};
+use nshunt_analyze::index::{self, ExploreIndex, IndexError, query};
 use nshunt_analyze::{Settings, State};
 use nshunt_store::SqliteStore;
-use tracing::debug;
 use regex::Regex;
+use tracing::debug;
 
 use super::{Context, finish};
 use crate::args::ExploreArgs;
@@ -42,16 +42,12 @@ pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
     finish(out)
 }
 
-/// The index the last scoring run wrote, when it is of this moment and
-/// nothing was ingested since; otherwise explore loads the store (and
-/// says why, when an index was expected).
+/// The index the last scoring run wrote, when it is of the moment asked
+/// and no batch was added to the store since; otherwise explore loads
+/// the store (and says why, unless another moment was asked for).
 fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Option<ExploreIndex>> {
     let path = index::path_for(store.path());
-    let Some(run) = store.last_scoring_run()? else { return Ok(None) };
-    if run.as_of != as_of {
-        debug!(index_as_of = run.as_of, as_of, "explore index of another moment");
-        return Ok(None);
-    }
+    let newest = store.newest_batch_id()?.unwrap_or(-1);
     let stale = || {
         format!(
             "the explore index {} is not current; loading the store instead (slower): \
@@ -59,21 +55,29 @@ fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Optio
             path.display()
         )
     };
-    if store.scores_are_stale()? {
-        note(ctx, &stale());
-        return Ok(None);
-    }
-    match ExploreIndex::open(&path) {
-        Ok(index) if index.scored_at() == run.scored_at && index.as_of() == as_of => Ok(Some(index)),
-        Ok(_) => {
-            note(ctx, &stale());
-            Ok(None)
+    let index = match ExploreIndex::open(&path) {
+        Ok(index) => index,
+        Err(IndexError::Io { source, .. }) if source.kind() == ErrorKind::NotFound => {
+            if store.last_scoring_run()?.is_some() {
+                note(ctx, &stale());
+            }
+            return Ok(None);
         }
         Err(error) => {
             note(ctx, &format!("{error}; {}", stale()));
-            Ok(None)
+            return Ok(None);
         }
+    };
+    let stamp = index.stamp();
+    if stamp.batch != newest {
+        note(ctx, &stale());
+        return Ok(None);
     }
+    if stamp.as_of != as_of {
+        debug!(index_as_of = stamp.as_of, as_of, "the explore index is of another moment");
+        return Ok(None);
+    }
+    Ok(Some(index))
 }
 
 fn note(ctx: &Context, text: &str) {
