@@ -26,7 +26,9 @@
 //!    keywords of seven letters or more count anywhere, those of five or
 //!    six beside lure words (`yahoomail`, not `yahoopla`); a keyword found only
 //!    through look-alike folding counts inside a token only beside lure
-//!    words.
+//!    words. Numbers count beside every keyword, read before folding
+//!    (`2025` is a year, not `2o2s`); a look-alike digit at a keyword's
+//!    edge that runs on from a number is part of the number (`139mail`).
 //! 4. Tokens, the label without its hyphens, the token without lure words
 //!    at its ends, and the labels joined without dots are compared with
 //!    the distinctive keywords of five letters or more by edit distance
@@ -386,7 +388,7 @@ impl Detector {
         }
         let (ts, te) = token_bounds(raw, start, end);
         let homoglyph = raw[start..end] != *k.text.as_bytes();
-        if homoglyph && k.class == Class::Short {
+        if homoglyph && (k.class == Class::Short || continues_number(raw, start, end)) {
             return;
         }
 
@@ -421,7 +423,9 @@ impl Detector {
         let others: Vec<(usize, usize)> =
             token_spans(view.raw).filter(|&(s, e)| (s, e) != (ts, te) && s < e).collect();
         if k.class != Class::Distinctive {
-            let all_lure = others.iter().all(|&(s, e)| self.is_lure_token(&view.folded[s..e]));
+            let all_lure = others
+                .iter()
+                .all(|&(s, e)| self.is_lure_token(&view.raw[s..e], &view.folded[s..e]));
             if !all_lure {
                 return None;
             }
@@ -442,15 +446,15 @@ impl Detector {
         (start, end): (usize, usize),
     ) -> Option<String> {
         let len = k.text.len();
-        let before = &view.folded[ts..start];
-        let after = &view.folded[end..te];
+        let before = (&view.raw[ts..start], &view.folded[ts..start]);
+        let after = (&view.raw[end..te], &view.folded[end..te]);
         let beside = || {
             let b = String::from_utf8_lossy(&view.raw[ts..start]);
             let a = String::from_utf8_lossy(&view.raw[end..te]);
             [b, a].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" … ")
         };
 
-        let segmented = || self.segments(before) && self.segments(after);
+        let segmented = || self.segments(before.0, before.1) && self.segments(after.0, after.1);
         let homoglyph = view.raw[start..end] != *k.text.as_bytes();
         let ok = match k.class {
             Class::Short if len <= 3 => false,
@@ -468,18 +472,25 @@ impl Detector {
         self.lure.contains(folded) || self.common.contains(folded)
     }
 
-    /// Whether a whole token may stand beside a word brand.
-    fn is_lure_token(&self, folded: &[u8]) -> bool {
-        folded.iter().all(u8::is_ascii_digit)
+    /// Whether a whole token may stand beside a word brand: `raw` as
+    /// written, `folded` its look-alike folding (see [`Self::segments`]).
+    fn is_lure_token(&self, raw: &[u8], folded: &[u8]) -> bool {
+        raw.iter().all(u8::is_ascii_digit)
             || self.places.contains(folded)
-            || self.segments(folded)
+            || self.segments(raw, folded)
     }
 
-    /// Whether `folded` splits entirely into lure words (two letters or
+    /// Whether a text splits entirely into lure words (two letters or
     /// more) and digit runs. The empty string does.
-    fn segments(&self, folded: &[u8]) -> bool {
+    ///
+    /// `raw` is the text as written and `folded` the same bytes after
+    /// look-alike folding. Digits are read from `raw`: folding turns most
+    /// of them into letters (`2025` → `2o2s`, `05` → `os`), and a year or
+    /// a counter beside a brand is a number, not leetspeak. Words are
+    /// read from `folded`, so that `l0gin` still reads as `login`.
+    fn segments(&self, raw: &[u8], folded: &[u8]) -> bool {
         let n = folded.len();
-        if n > 63 {
+        if n > 63 || raw.len() != n {
             return false;
         }
         let mut ok = [false; 64];
@@ -487,10 +498,10 @@ impl Detector {
         for end in 1..=n {
             ok[end] = (0..end).any(|start| {
                 ok[start] && end - start >= 2 && end - start <= 16 && {
-                    let piece = &folded[start..end];
-                    piece.iter().all(u8::is_ascii_digit) || self.lure.contains(piece)
+                    raw[start..end].iter().all(u8::is_ascii_digit)
+                        || self.lure.contains(&folded[start..end])
                 }
-            }) || (folded[end - 1].is_ascii_digit() && ok[end - 1]);
+            }) || (raw[end - 1].is_ascii_digit() && ok[end - 1]);
         }
         ok[n]
     }
@@ -787,7 +798,8 @@ impl Detector {
             let (ts, te) = token_bounds(raw, start, end);
             let counts = end - start >= 5
                 || (start == ts && end == te)
-                || (self.segments(&folded[ts..start]) && self.segments(&folded[end..te]));
+                || (self.segments(&raw[ts..start], &folded[ts..start])
+                    && self.segments(&raw[end..te], &folded[end..te]));
             if counts {
                 themes.push(self.theme_pattern[m.pattern().as_usize()]);
             }
@@ -853,6 +865,15 @@ fn idn_unicode(label: &str) -> Option<String> {
 /// The ASCII reading of an `xn--` label; `None` for other labels.
 fn idn_reading(label: &str) -> Option<String> {
     idn_unicode(label).map(|u| fold::skeleton(&u))
+}
+
+/// Whether the match at `start..end` begins or ends with a digit that
+/// runs on into digits outside it (`139mail`, `01cloud`): that digit is
+/// part of a number, and the number stands beside the rest, so it is not
+/// a look-alike letter of the keyword.
+fn continues_number(raw: &[u8], start: usize, end: usize) -> bool {
+    let digit = |i: usize| raw.get(i).is_some_and(u8::is_ascii_digit);
+    (start > 0 && digit(start - 1) && digit(start)) || (end > start && digit(end - 1) && digit(end))
 }
 
 /// The hyphen-separated token around `start..end`.
@@ -1036,4 +1057,43 @@ fn folded_set<'w>(words: impl Iterator<Item = &'w str>) -> FastSet<Box<[u8]>> {
             out.clone().into_boxed_slice()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `segments` as the detector calls it: the text and its folding.
+    fn segments(d: &Detector, text: &str) -> bool {
+        let mut folded = Vec::new();
+        fold_ascii(text.as_bytes(), &mut folded);
+        d.segments(text.as_bytes(), &folded)
+    }
+
+    #[test]
+    fn digits_are_read_before_folding() {
+        let d = Detector::new(&Catalogue::shipped());
+        // Most of these digits fold to letters (`0` → `o`, `4` → `a`,
+        // `5` → `s`); they are numbers all the same.
+        for text in ["", "05", "2025", "4", "refund4", "refund05", "2024login"] {
+            assert!(segments(&d, text), "{text:?}");
+        }
+        assert!(d.is_lure_token(b"2025", b"2o2s"));
+        // Look-alike digits inside a lure word still spell it.
+        assert!(segments(&d, "l0gin"));
+        // A number does not make other text a lure word.
+        for text in ["pie2024", "a2024", "l0gin-", "os"] {
+            assert!(!segments(&d, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_keeps_its_edge_digits() {
+        // `9mail` at 2..7 of `139mail`: the 9 belongs to 139.
+        assert!(continues_number(b"139mail", 2, 7));
+        assert!(continues_number(b"paypa12", 0, 6));
+        assert!(!continues_number(b"paypa1-2025", 0, 6));
+        assert!(!continues_number(b"9mail", 0, 5));
+        assert!(!continues_number(b"my9mail", 2, 7));
+    }
 }

@@ -44,6 +44,12 @@
 //! - Word segmentation is a split into known lure words, not a language
 //!   model: a brand between two unknown words (`myapplestory`) is only
 //!   found for distinctive keywords.
+//! - Digits beside a keyword are read as written, before look-alike
+//!   folding, so a year or a counter is a number (`hmrc-refund-05`,
+//!   `irs-2025`, `paypal2025`) and a brand beside one is found; this also
+//!   flags real brand uses (`windows10`, `xbox360`). A look-alike digit
+//!   at a keyword's edge that runs on from a number belongs to the
+//!   number: `139mail` is not `gmail`, and `paypa12` is not `paypal`.
 //! - Keyboard adjacency assumes a US QWERTY layout.
 //! - Keywords of five and six letters inside a token count only beside
 //!   lure words (`yahoomail`), so a brand after unknown words

@@ -104,6 +104,65 @@ fn homoglyphs() {
 }
 
 #[test]
+fn numbers_beside_brands_are_numbers_not_look_alikes() {
+    let d = detector();
+    // Years and counters beside a short or word brand are numbers like
+    // any other, even where every digit also folds to a letter
+    // (`05` would read `os`, `2025` `2o2s`).
+    for name in [
+        "hmrc-refund-05.test",
+        "hmrc-05.test",
+        "hmrc-refund4.test",
+        "hmrc-refund2.test",
+        "hmrc-refund-6.test",
+        "hmrc-refund5.test",
+    ] {
+        let m = expect(&d, name, "hmrc", MatchKind::Combosquat);
+        assert_eq!(m.matched, "hmrc", "{name}");
+    }
+    let m = expect(&d, "irs-2025.test", "irs", MatchKind::Combosquat);
+    assert!(m.why.contains("2025"), "{}", m.why);
+    expect(&d, "apple-2024.com", "apple", MatchKind::Combosquat);
+    expect(&d, "2024-paypal-login.com", "paypal", MatchKind::Combosquat);
+    let m = expect(&d, "hmrc05.com", "hmrc", MatchKind::Segmented);
+    assert!(m.why.contains("\"05\""), "{}", m.why);
+    expect(&d, "paypal2025.com", "paypal", MatchKind::Segmented);
+
+    // Look-alike digits inside the keyword still read as letters,
+    // numbers beside them or not.
+    for (name, brand, matched) in [
+        ("paypa1.com", "paypal", "paypa1"),
+        ("g00gle.com", "google", "g00gle"),
+        ("micr0soft.com", "microsoft", "micr0soft"),
+        ("paypa1-2025.com", "paypal", "paypa1"),
+        ("g00gle-24.com", "google", "g00gle"),
+    ] {
+        let m = expect(&d, name, brand, MatchKind::Homoglyph);
+        assert_eq!(m.matched, matched, "{name}");
+    }
+    // A lure word in look-alikes is still a lure word.
+    expect(&d, "hmrc-l0gin.com", "hmrc", MatchKind::Combosquat);
+
+    // A number does not make an ordinary word a brand, and a digit that
+    // runs on from a number is part of it, not a look-alike letter
+    // (`139mail` is not `gmail`, `01cloud` not `icloud`).
+    for name in [
+        "apple-pie-2024.com",
+        "orange-county-2025.com",
+        "pineapple2024.com",
+        "purchase-24.com",
+        "first-2025.com",
+        "irs2025.com",
+        "summer-sale-2025.com",
+        "139mail.com",
+        "01cloud.co",
+        "247mall.eu",
+    ] {
+        nothing(&d, name);
+    }
+}
+
+#[test]
 fn internationalised_names() {
     let d = detector();
     // Cyrillic р, а, у for p, a, y.
@@ -165,6 +224,9 @@ fn themes_come_from_words_and_brands() {
     assert!(d.themes(&name).contains(&Theme::Crypto));
     let name = DomainName::parse("windows-techsupport-helpdesk.com").unwrap();
     assert!(d.themes(&name).contains(&Theme::TechnologySupport));
+    // A year beside a short theme word leaves it a word.
+    let name = DomainName::parse("tax2025.com").unwrap();
+    assert!(d.themes(&name).contains(&Theme::TaxGovernment), "{:?}", d.themes(&name));
     let name = DomainName::parse("taxi.com").unwrap();
     assert!(d.themes(&name).is_empty(), "{:?}", d.themes(&name));
 }
