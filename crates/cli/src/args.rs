@@ -564,7 +564,8 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "CC")]
     pub country: Vec<String>,
 
-    /// Impersonated brand.
+    /// Impersonated brand, by its name in the catalogue (the shipped
+    /// one or one stored with `nshunt brands --import`; any case).
     #[arg(long)]
     pub brand: Vec<String>,
 
