@@ -184,8 +184,13 @@ fn an_imported_catalogue_reaches_scoring_explore_and_investigate_until_removed()
     assert_eq!(shown["catalogue"]["brands"][0]["id"], "zorblax", "{shown}");
     assert_eq!(shown["catalogue"]["skipped"], 1);
 
-    let removed = env.json(&["brands", "--remove-imported"]);
+    // Without rescoring, explore must not answer from the index the
+    // last scoring run wrote with the catalogue.
+    let removed = env.json(&["--no-score", "brands", "--remove-imported"]);
     assert_eq!(removed["removed"], true);
+    let page = env.json(&["explore", "--brand", "zorblax"]);
+    assert_eq!(page["total"], 0, "{page}");
+    env.ok(&["-q", "score"]);
     assert_eq!(domain_brand(&env, "zorblax-login.test"), serde_json::Value::Null);
     let login = env.json(&["domain", "zorblax-login.test"]);
     assert!(login["risk"]["components"].get("impersonation").is_none(), "{}", login["risk"]);

@@ -170,6 +170,7 @@ fn import(ctx: &Context, path: &Path, strict: bool) -> Result<()> {
     let mut store = ctx.open_store()?;
     let replaced = store.set_brand_catalogue(&stored)?;
     let store_path = store.path().display().to_string();
+    forget_explore_index(&store);
     drop(store);
     tracing::info!(file = %path.display(), brands = stored.brands, skipped = stored.skipped,
         replaced, "brand catalogue imported");
@@ -198,6 +199,20 @@ fn import(ctx: &Context, path: &Path, strict: bool) -> Result<()> {
     finish(out)?;
     rescore_after_change(ctx, "the brand catalogue");
     Ok(())
+}
+
+/// Removes the explore index the last scoring run wrote: it holds the
+/// brands of the catalogue before the change, and its stamp (the newest
+/// batch) cannot tell. The rescoring that follows writes a new one;
+/// under `--no-score`, explore loads the store until `nshunt score`.
+fn forget_explore_index(store: &SqliteStore) {
+    let path = nshunt_analyze::index::path_for(store.path());
+    match std::fs::remove_file(&path) {
+        Ok(()) => tracing::debug!(path = %path.display(), "explore index removed"),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => tracing::warn!(path = %path.display(), %error,
+            "explore index not removed: it may show the brands of the old catalogue"),
+    }
 }
 
 /// The stored catalogue, for `--imported` (stable JSON).
@@ -274,6 +289,9 @@ fn remove_imported(ctx: &Context) -> Result<()> {
     let mut store = ctx.open_store()?;
     let removed = store.remove_brand_catalogue(chrono::Utc::now().timestamp())?;
     let store_path = store.path().display().to_string();
+    if removed {
+        forget_explore_index(&store);
+    }
     drop(store);
 
     let mut out = ctx.stdout();
