@@ -11,8 +11,8 @@
 //!
 //! # Limitations
 //!
-//! - Brands and themes come from the shipped catalogue when the store
-//!   is loaded; a user catalogue does not reach them yet.
+//! - `--brand` matches the brand's name as the catalogue writes it
+//!   (`PayPal`, case-insensitive), not its id.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;

@@ -16,27 +16,45 @@
 //!
 //! # Clusters
 //!
-//! Two related domains are linked when they share a value that is rare
-//! in the whole store (at most [`Options::link_max`] domains, weight
-//! `ln(N / domains)`) and that splits the related domains rather than
-//! spanning them (held by at most half of them, when there are more
-//! than three): the attribute that brought everyone in (the seed's name
-//! server) is what they all have in common, so it is reported as each
-//! cluster's commonality, while the values that separate groups (their
-//! /24s, their PTR patterns) draw the clusters. Linking is transitive
-//! (union-find) and processed in a fixed order, so clusters are
-//! deterministic. A cluster's commonalities are the values all its
-//! members share, rarest first.
+//! Two related domains are linked when the infrastructure values they
+//! share are, together, rare enough: each shared value weighs
+//! `ln(N / domains)` (a name server with 200 domains weighs far more
+//! than a registrar with twenty million), a pair's link strength is the
+//! sum of the weights of the values it shares, and the pair is linked
+//! when the sum reaches [`Options::link_weight`] (by default the weight
+//! of a value held by [`Options::link_max`] domains: one value that rare
+//! links alone, as do two or three commoner ones together). Only values
+//! that split the related domains count, not those spanning them (held
+//! by more than half of them, when there are more than three): the
+//! attribute that brought everyone in (the seed's name server) is what
+//! they all have in common, so it is reported as each cluster's
+//! commonality, while the values that separate groups (their /24s,
+//! their PTR patterns) draw the clusters. Themes (they describe names,
+//! not infrastructure), shared infrastructure (CDN, dynamic DNS,
+//! popular or allow-listed) and values held by more than
+//! [`Options::max_pivot_share`] of the store (a privacy address shared
+//! by millions) weigh nothing.
+//!
+//! A value whose own weight reaches the threshold links its holders
+//! directly (each to the next: linear in its holders); only the weaker
+//! values are summed pair by pair, and a weak value held by more than
+//! [`MAX_WEAK_HOLDERS`] related domains adds to no pair, so the work
+//! stays bounded however large a group is. Weights are summed as fixed
+//! point integers, linking is transitive (union-find, whose result does
+//! not depend on the order of the unions), and clusters are ordered by
+//! size, then by their first domain name: the clusters are the same
+//! whatever order the store yields domains and values in. A cluster's
+//! commonalities are the values all its members share, rarest first.
 //!
 //! # Limitations
 //!
-//! - A pair of domains sharing only several weak values (a popular
-//!   registrar and a large AS) is not linked: only single rare values
-//!   link.
+//! - A weak value (below the threshold on its own) held by more than
+//!   [`MAX_WEAK_HOLDERS`] of the related domains does not add to any
+//!   pair's strength; it is still reported as a commonality.
 //! - The whole store is loaded for each investigation (seconds for
 //!   millions of domains).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -57,9 +75,14 @@ pub struct Options {
     /// store's domains (in a small store, a registrar with half of
     /// them is no lead either).
     pub max_pivot_share: f64,
-    /// Values carried by more domains than this in the store do not
-    /// link domains into clusters.
+    /// The default link threshold is the weight `ln(N / link_max)` of a
+    /// value carried by this many domains of the store: a value at
+    /// most this common links two domains on its own.
     pub link_max: u64,
+    /// The link strength (the summed weights of the splitting values a
+    /// pair shares) at which two related domains are linked; `None`:
+    /// the weight of a value carried by [`Options::link_max`] domains.
+    pub link_weight: Option<f64>,
 }
 
 impl Default for Options {
@@ -70,6 +93,7 @@ impl Default for Options {
             max_pivot: 5_000,
             max_pivot_share: 0.05,
             link_max: 5_000,
+            link_weight: None,
         }
     }
 }
@@ -144,6 +168,15 @@ pub struct Investigation {
     /// The options used.
     pub options: Options,
 }
+
+/// A weak value (below the link threshold alone) held by more related
+/// domains than this adds to no pair's strength: pair sums cost the
+/// square of a value's holders, and this bounds them.
+pub const MAX_WEAK_HOLDERS: usize = 128;
+
+/// Weights are summed in millionths, as integers: the sum, and so each
+/// link, does not depend on the order the values come in.
+const WEIGHT_SCALE: f64 = 1_000_000.0;
 
 /// The domains of each entity, for pivoting.
 struct Index {
@@ -241,8 +274,8 @@ fn related(
     (found, false)
 }
 
-/// Union-find over the related domains, linked by rare splitting
-/// values.
+/// Union-find over the related domains, linked by the summed weights
+/// of the splitting values they share.
 fn clusters(
     scored: &Scored,
     index: &Index,
@@ -251,42 +284,9 @@ fn clusters(
 ) -> Vec<Cluster> {
     let facts = &scored.facts;
     let domains: Vec<u32> = related.iter().copied().collect();
-
-    let mut holders: BTreeMap<(EntityKind, u32), Vec<usize>> = BTreeMap::new();
-    for (p, &d) in domains.iter().enumerate() {
-        for &key in &facts.domains[d as usize].entities {
-            let list = holders.entry(key).or_default();
-            if list.last() != Some(&p) {
-                list.push(p);
-            }
-        }
-    }
-
-    let mut parent: Vec<usize> = (0..domains.len()).collect();
-    let spanning = |n: usize| domains.len() > 3 && n * 2 > domains.len();
-    for (&key, members) in &holders {
-        // Themes describe names, not infrastructure: they are reported
-        // as commonalities but link nothing.
-        let count = index.count(key);
-        let rare = key.0 != EntityKind::Theme
-            && count <= options.link_max
-            && count as f64 <= options.max_pivot_share * index.total
-            && index.weight(key) > 0.0;
-        if members.len() < 2 || !rare || spanning(members.len()) {
-            continue;
-        }
-        for pair in members.windows(2) {
-            union(&mut parent, pair[0], pair[1]);
-        }
-    }
-
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for p in 0..domains.len() {
-        let root = find(&mut parent, p);
-        groups.entry(root).or_default().push(p);
-    }
-    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
-    groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    let holders = holders(facts, &domains);
+    let parent = links(facts, index, &holders, domains.len(), options);
+    let groups = groups(facts, &domains, parent);
 
     groups
         .into_iter()
@@ -296,6 +296,103 @@ fn clusters(
             cluster(scored, index, i + 1, &ids)
         })
         .collect()
+}
+
+/// Each value's holders among the related domains (positions in
+/// `domains`, ascending).
+fn holders(facts: &Facts, domains: &[u32]) -> BTreeMap<(EntityKind, u32), Vec<usize>> {
+    let mut holders: BTreeMap<(EntityKind, u32), Vec<usize>> = BTreeMap::new();
+    for (p, &d) in domains.iter().enumerate() {
+        for &key in &facts.domains[d as usize].entities {
+            let list = holders.entry(key).or_default();
+            if list.last() != Some(&p) {
+                list.push(p);
+            }
+        }
+    }
+    holders
+}
+
+/// The union-find parents after linking: strong values link their
+/// holders at once, weak ones add their weight to each pair of holders
+/// and the pairs whose sum reaches the threshold are linked.
+fn links(
+    facts: &Facts,
+    index: &Index,
+    holders: &BTreeMap<(EntityKind, u32), Vec<usize>>,
+    related: usize,
+    options: &Options,
+) -> Vec<usize> {
+    let threshold = fixed(link_threshold(index, options));
+    let spanning = |n: usize| related > 3 && n * 2 > related;
+    let mut parent: Vec<usize> = (0..related).collect();
+    let mut pairs: HashMap<(usize, usize), u64> = HashMap::new();
+
+    for (&key, members) in holders {
+        if members.len() < 2 || spanning(members.len()) {
+            continue;
+        }
+        let weight = fixed(link_weight(facts, index, key, options));
+        if weight == 0 {
+            continue;
+        }
+        if weight >= threshold {
+            for pair in members.windows(2) {
+                union(&mut parent, pair[0], pair[1]);
+            }
+        } else if members.len() <= MAX_WEAK_HOLDERS {
+            for (i, &a) in members.iter().enumerate() {
+                for &b in &members[i + 1..] {
+                    *pairs.entry((a, b)).or_default() += weight;
+                }
+            }
+        }
+    }
+
+    for (&(a, b), &sum) in &pairs {
+        if sum >= threshold {
+            union(&mut parent, a, b);
+        }
+    }
+    parent
+}
+
+/// The link strength at which a pair is linked.
+fn link_threshold(index: &Index, options: &Options) -> f64 {
+    options.link_weight.unwrap_or_else(|| (index.total / options.link_max.max(1) as f64).ln())
+}
+
+/// What a shared value adds to a pair's link strength: its weight, or
+/// nothing for a theme, shared infrastructure or a value held by more
+/// than [`Options::max_pivot_share`] of the store.
+fn link_weight(facts: &Facts, index: &Index, key: (EntityKind, u32), options: &Options) -> f64 {
+    let count = index.count(key);
+    let shared = facts.entities.flags(key.0, key.1).is_shared_infrastructure();
+    if key.0 == EntityKind::Theme || shared || count as f64 > options.max_pivot_share * index.total
+    {
+        return 0.0;
+    }
+    index.weight(key).max(0.0)
+}
+
+/// A weight in millionths (0 for anything not above 0).
+fn fixed(weight: f64) -> u64 {
+    if weight > 0.0 { (weight * WEIGHT_SCALE).round() as u64 } else { 0 }
+}
+
+/// The linked sets, largest first, then by their first domain name.
+fn groups(facts: &Facts, domains: &[u32], mut parent: Vec<usize>) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for p in 0..domains.len() {
+        let root = find(&mut parent, p);
+        groups.entry(root).or_default().push(p);
+    }
+    let name = |group: &[usize]| -> &str {
+        group.iter().map(|&p| facts.domains[domains[p] as usize].name.as_str()).min().unwrap_or("")
+    };
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| name(a).cmp(name(b))));
+    groups
 }
 
 /// One cluster's table, commonalities and targets.
@@ -486,5 +583,141 @@ mod tests {
 
         let again = investigate(&scored, 0, &options);
         assert_eq!(again, found, "deterministic");
+    }
+
+    /// A store of 1,000 domains. Four related ones share a rare name
+    /// server (which brings them in and spans them); `pair0` and `pair1`
+    /// also share an AS and a registrar carried by 40 domains each,
+    /// `lone0` and `lone1` only an AS carried by 25 and a registrant
+    /// address carried by 300 (a privacy service). The rest fill those
+    /// values and the store. `reverse` builds the same store backwards
+    /// (domains and values in the opposite order).
+    fn weak_world(reverse: bool) -> Facts {
+        let mut rows: Vec<(String, Vec<(EntityKind, &str)>)> = Vec::new();
+        let related = [
+            ("pair0.example", vec![(EntityKind::Asn, "AS1"), (EntityKind::Registrar, "reg one")]),
+            ("pair1.example", vec![(EntityKind::Asn, "AS1"), (EntityKind::Registrar, "reg one")]),
+            ("lone0.example", vec![(EntityKind::Asn, "AS2"), (EntityKind::Registrant, "privacy")]),
+            ("lone1.example", vec![(EntityKind::Asn, "AS2"), (EntityKind::Registrant, "privacy")]),
+        ];
+        for (name, mut entities) in related {
+            entities.push((EntityKind::NsDomain, "rare-ns.example"));
+            entities.push((EntityKind::Theme, "finance-payments"));
+            rows.push((name.to_owned(), entities));
+        }
+        for i in 0..996 {
+            let mut entities = vec![(EntityKind::NsDomain, "big-ns.example")];
+            if i < 38 {
+                entities.push((EntityKind::Asn, "AS1"));
+                entities.push((EntityKind::Registrar, "reg one"));
+            } else if i < 61 {
+                entities.push((EntityKind::Asn, "AS2"));
+            }
+            if i < 298 {
+                entities.push((EntityKind::Registrant, "privacy"));
+            }
+            rows.push((format!("filler{i}.example"), entities));
+        }
+        if reverse {
+            rows.reverse();
+            for row in &mut rows {
+                row.1.reverse();
+            }
+        }
+
+        let mut facts = Facts::new(1_000_000);
+        for (name, entities) in rows {
+            let entities = entities
+                .into_iter()
+                .map(|(kind, v)| (kind, facts.entities.intern(kind, v)))
+                .collect();
+            facts.domains.push(DomainFacts { name, entities, ..DomainFacts::default() });
+        }
+        facts
+    }
+
+    /// Sorted member names of each cluster, in cluster order.
+    fn cluster_names(found: &Investigation) -> Vec<Vec<String>> {
+        found
+            .clusters
+            .iter()
+            .map(|c| {
+                let mut n: Vec<String> = c.members.iter().map(|m| m.domain.clone()).collect();
+                n.sort();
+                n
+            })
+            .collect()
+    }
+
+    /// Investigates `seed` by name; only the rare name server is
+    /// followed, and a value held by 10 domains links alone (threshold
+    /// ln(1000 / 10) = 4.6; the AS and registrar of 40 weigh 3.2 each,
+    /// the AS of 25 weighs 3.7, the privacy address 1.2).
+    fn weak_investigation(facts: Facts, seed: &str, max_pivot_share: f64) -> Investigation {
+        let seed = facts.domains.iter().position(|d| d.name == seed).unwrap();
+        let scored = score_facts(facts, &Settings::default());
+        let options =
+            Options { max_pivot: 10, link_max: 10, max_pivot_share, ..Options::default() };
+        investigate(&scored, seed, &options)
+    }
+
+    #[test]
+    fn two_moderately_common_values_link_where_one_does_not() {
+        let found = weak_investigation(weak_world(false), "pair0.example", 0.05);
+
+        assert_eq!(found.related, 4, "the AS and registrar of 40 are not followed");
+        assert_eq!(
+            cluster_names(&found),
+            [
+                vec!["pair0.example".to_owned(), "pair1.example".to_owned()],
+                vec!["lone0.example".to_owned()],
+                vec!["lone1.example".to_owned()],
+            ],
+            "3.2 + 3.2 reaches 4.6; 3.7 alone does not, and the name server spans them all"
+        );
+        let common: Vec<&str> =
+            found.clusters[0].commonalities.iter().map(|c| c.value.as_str()).collect();
+        assert!(common.contains(&"AS1") && common.contains(&"reg one"), "{common:?}");
+    }
+
+    #[test]
+    fn a_value_held_by_a_large_share_of_the_store_adds_nothing() {
+        // The privacy address (300 of 1,000 domains) is over the 5%
+        // share: the lone pair's 3.7 stays below the threshold.
+        let found = weak_investigation(weak_world(false), "lone0.example", 0.05);
+        let lone = cluster_names(&found).into_iter().filter(|c| c[0].starts_with("lone"));
+        assert!(lone.into_iter().all(|c| c.len() == 1));
+
+        // Counted (share up to 100%), its 1.2 would tip the pair over.
+        let found = weak_investigation(weak_world(false), "lone0.example", 1.0);
+        let names = cluster_names(&found);
+        assert!(
+            names.contains(&vec!["lone0.example".to_owned(), "lone1.example".to_owned()]),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn clusters_do_not_depend_on_runs_or_input_order() {
+        let forward = weak_investigation(weak_world(false), "pair0.example", 0.05);
+        let again = weak_investigation(weak_world(false), "pair0.example", 0.05);
+        let backward = weak_investigation(weak_world(true), "pair0.example", 0.05);
+
+        assert_eq!(again, forward);
+        assert_eq!(cluster_names(&backward), cluster_names(&forward));
+        let ids = |f: &Investigation| -> Vec<usize> { f.clusters.iter().map(|c| c.id).collect() };
+        assert_eq!(ids(&backward), ids(&forward));
+    }
+
+    #[test]
+    fn an_explicit_threshold_overrides_link_max() {
+        let facts = weak_world(false);
+        let seed = facts.domains.iter().position(|d| d.name == "pair0.example").unwrap();
+        let scored = score_facts(facts, &Settings::default());
+        let options =
+            Options { max_pivot: 10, link_max: 10, link_weight: Some(7.0), ..Options::default() };
+        let found = investigate(&scored, seed, &options);
+
+        assert_eq!(found.clusters.len(), 4, "6.4 is below 7: {:?}", cluster_names(&found));
     }
 }

@@ -12,7 +12,10 @@
 //!   after the domain was first seen, are its changes (churn);
 //! - registrations give registrar, registrant address, privacy,
 //!   creation and expiry (and the age of name-server domains);
-//! - the shipped brand catalogue names the brand a domain impersonates;
+//! - the shipped brand catalogue, with the user's catalogue stored by
+//!   `nshunt brands --import` on top ([`brand_catalogue`]), names the
+//!   brand a domain impersonates and gives its themes: the catalogue is
+//!   the store's, so every scoring run of it sees the same brands;
 //! - labels known at the moment: block lists list the name (or a
 //!   parent); allow, popular, parking, sinkhole, CDN and dynamic-DNS
 //!   lists flag the name, its name servers, its addresses (by address or
@@ -25,15 +28,17 @@
 //!   hosts are flagged only by labels on their own names and parents.
 
 use std::net::IpAddr;
+use std::path::Path;
 
 use hashbrown::HashMap;
+use nshunt_brands::{Catalogue, Detector};
 use nshunt_model::ptr::address_of_reverse_name;
 use nshunt_model::{DomainName, Section, psl};
 use nshunt_store::{
     SnapshotAsnSegment, SnapshotLabel, SnapshotRecord, SnapshotRegistration, SqliteStore,
     StoreError, ip_key,
 };
-use tracing::debug;
+use tracing::{debug, warn};
 
 use crate::facts::{DomainFacts, EntityKind, Facts, Flags, Listing, Severity};
 
@@ -63,7 +68,7 @@ pub fn load_with(store: &SqliteStore, as_of: i64, extra: &[String]) -> Result<Fa
     for name in extra {
         builder.domain(name);
     }
-    builder.detect_brands();
+    builder.detect_brands(&Detector::new(&brand_catalogue(store)?));
     let mut lists = Lists::default();
     let labels = store.for_each_snapshot_label(as_of, |l| lists.add(l))?;
     builder.apply(&lists);
@@ -77,6 +82,27 @@ pub fn load_with(store: &SqliteStore, as_of: i64, extra: &[String]) -> Result<Fa
         "facts loaded"
     );
     Ok(builder.facts)
+}
+
+/// The brands scoring detects: the shipped catalogue with the one
+/// stored in `store` (by `nshunt brands --import`) on top; its brands
+/// replace shipped brands with the same id.
+///
+/// The stored text was checked when it was imported; a line that no
+/// longer reads (a catalogue stored by another nshunt version) is
+/// skipped with a warning rather than failing every scoring run.
+pub fn brand_catalogue(store: &SqliteStore) -> Result<Catalogue, StoreError> {
+    let mut catalogue = Catalogue::shipped();
+    let Some(stored) = store.brand_catalogue()? else { return Ok(catalogue) };
+
+    let origin = format!("{} (stored in {})", stored.file_name, store.path().display());
+    let parsed = Catalogue::parse(&stored.text, Path::new(&origin));
+    for error in &parsed.skipped {
+        warn!(%error, "stored brand catalogue line skipped");
+    }
+    debug!(file = %stored.file_name, brands = parsed.catalogue.len(), "stored brand catalogue");
+    catalogue.merge(parsed.catalogue);
+    Ok(catalogue)
 }
 
 /// Facts being filled.
@@ -245,10 +271,8 @@ impl Builder {
     }
 
     /// Names the brand each domain impersonates (a brand's own domains
-    /// are never flagged) and puts it on its themes, with the shipped
-    /// catalogue.
-    fn detect_brands(&mut self) {
-        let detector = nshunt_brands::Detector::new(&nshunt_brands::Catalogue::shipped());
+    /// are never flagged) and puts it on its themes.
+    fn detect_brands(&mut self, detector: &Detector) {
         for index in 0..self.facts.domains.len() {
             let Ok(name) = DomainName::parse(&self.facts.domains[index].name) else { continue };
             let found = detector.detect(&name);

@@ -132,6 +132,7 @@ pub fn run(
             components: risk.components,
             lifecycle: lifecycle.state.as_str(),
             lifecycle_evidence: &lifecycle.evidence,
+            brand: domain.brand.as_deref(),
         })?;
     }
 

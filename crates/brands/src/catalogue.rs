@@ -238,6 +238,32 @@ impl Catalogue {
         }
     }
 
+    /// The catalogue as catalogue text, one brand a line in the file
+    /// format: what [`Catalogue::parse`] reads back into the same
+    /// brands. Stores keep a user catalogue this way (valid lines only,
+    /// normalised), so reading it back never skips a line.
+    pub fn to_tsv(&self) -> String {
+        let mut text = String::new();
+        for brand in &self.brands {
+            let keywords: Vec<String> = brand
+                .keywords
+                .iter()
+                .map(|k| if k.word { format!("={}", k.text) } else { k.text.clone() })
+                .collect();
+            let domains: Vec<&str> = brand.domains.iter().map(DomainName::as_str).collect();
+            let columns = [
+                brand.id.as_str(),
+                brand.name.as_str(),
+                brand.category.as_str(),
+                &keywords.join(","),
+                &domains.join(","),
+            ];
+            text.push_str(&columns.join("\t"));
+            text.push('\n');
+        }
+        text
+    }
+
     /// The brands, in catalogue order.
     pub fn brands(&self) -> &[Brand] {
         &self.brands
@@ -350,6 +376,24 @@ mod tests {
         base.merge(user);
         assert_eq!(base.len(), 2);
         assert_eq!(base.get("a").unwrap().name, "A2");
+    }
+
+    #[test]
+    fn text_written_reads_back_the_same_brands() {
+        let text = "# mine\nzorblax\tZorblax Corp\tretail\tZorblax,=zorb\tZorblax.Example, b.example\n\
+                    bad line\nnone\tNone\tbank\tnonebank\t\n";
+        let parsed = Catalogue::parse(text, Path::new("mine.tsv"));
+        assert_eq!(parsed.skipped.len(), 1);
+
+        let written = parsed.catalogue.to_tsv();
+        assert_eq!(
+            written,
+            "zorblax\tZorblax Corp\tretail\tzorblax,=zorb\tzorblax.example,b.example\n\
+             none\tNone\tbank\tnonebank\t\n"
+        );
+        let again = Catalogue::parse(&written, Path::new("stored"));
+        assert!(again.skipped.is_empty(), "{:?}", again.skipped);
+        assert_eq!(again.catalogue.brands(), parsed.catalogue.brands());
     }
 
     #[test]

@@ -163,9 +163,11 @@ pub enum Command {
     Verdict(VerdictArgs),
 
     /// Which brands domain names impersonate, and why (no store
-    /// needed): exact tokens, combosquats, typosquats, look-alike and
-    /// IDN characters, brands inside concatenated labels; and each
-    /// name's themes.
+    /// needed; a catalogue stored with --import counts when there is
+    /// one): exact tokens, combosquats, typosquats, look-alike and IDN
+    /// characters, brands inside concatenated labels; and each name's
+    /// themes. --import, --imported and --remove-imported manage the
+    /// store's own brand catalogue.
     Brands(BrandsArgs),
 
     /// Write what the store holds in others' formats.
@@ -562,7 +564,8 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "CC")]
     pub country: Vec<String>,
 
-    /// Impersonated brand.
+    /// Impersonated brand, by its name in the catalogue (the shipped
+    /// one or one stored with `nshunt brands --import`; any case).
     #[arg(long)]
     pub brand: Vec<String>,
 
@@ -846,12 +849,36 @@ pub struct BrandsArgs {
     pub file: Vec<PathBuf>,
 
     /// A brand catalogue of your own (tab-separated: id, name, category,
-    /// keywords, domains), on top of the shipped one; its brands replace
-    /// shipped brands with the same id.
+    /// keywords, domains), on top of the shipped one and the stored one,
+    /// for this run only; its brands replace those with the same id.
     #[arg(long, value_name = "FILE")]
     pub catalogue: Option<PathBuf>,
 
-    /// Stop with exit 2 at a bad catalogue line instead of skipping it.
+    /// Store this brand catalogue (same format) in the store, replacing
+    /// any stored before: scoring, risk, domain, explore and investigate
+    /// then detect its brands too, and the scores are rebuilt.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["domains", "file", "catalogue", "theme", "all", "imported",
+                              "remove_imported"]
+    )]
+    pub import: Option<PathBuf>,
+
+    /// Show the brand catalogue stored by --import.
+    #[arg(
+        long,
+        conflicts_with_all = ["domains", "file", "catalogue", "theme", "all", "remove_imported"]
+    )]
+    pub imported: bool,
+
+    /// Remove the brand catalogue stored by --import, and rebuild the
+    /// scores without it.
+    #[arg(long, conflicts_with_all = ["domains", "file", "catalogue", "theme", "all"])]
+    pub remove_imported: bool,
+
+    /// Stop with exit 2 at a bad catalogue line (--catalogue, --import)
+    /// instead of skipping it.
     #[arg(long)]
     pub strict: bool,
 

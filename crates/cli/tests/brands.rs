@@ -107,3 +107,122 @@ fn errors_exit_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// A store with two look-alikes of a made-up brand and its legitimate
+/// domain on one /24, among 80 unrelated domains.
+fn zorblax_store(env: &Env) {
+    let mut cof = String::new();
+    let mut a = |name: &str, ip: &str| {
+        cof.push_str(&format!(
+            r#"{{"rrname":"{name}","rrtype":"A","rdata":"{ip}","ttl":300,"time_first":1780000000,"time_last":1780000000,"count":2}}"#
+        ));
+        cof.push('\n');
+    };
+    a("zorblax-login.test", "192.0.2.10");
+    a("zorblax-secure.test", "192.0.2.11");
+    a("zorblax.example", "192.0.2.12");
+    for i in 0..80 {
+        a(&format!("shop{i}.test"), &format!("198.51.100.{i}"));
+    }
+    let path = env.path("pdns.jsonl");
+    std::fs::write(&path, cof).unwrap();
+    env.ok(&["-q", "ingest", "pdns", path.to_str().unwrap()]);
+}
+
+/// The stored brand of a domain, as `domain` shows it.
+fn domain_brand(env: &Env, name: &str) -> serde_json::Value {
+    env.json(&["domain", name])["risk"]["brand"].clone()
+}
+
+#[test]
+fn an_imported_catalogue_reaches_scoring_explore_and_investigate_until_removed() {
+    let env = Env::new();
+    zorblax_store(&env);
+    assert_eq!(domain_brand(&env, "zorblax-login.test"), serde_json::Value::Null);
+
+    let catalogue = env.path("mine.tsv");
+    std::fs::write(
+        &catalogue,
+        "# our brands\nzorblax\tZorblax\tretail\tzorblax\tzorblax.example\nbroken line\n",
+    )
+    .unwrap();
+    let output = env.run(&["brands", "--import", catalogue.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("mine.tsv:3: 1 tab-separated columns"), "{stderr}");
+    assert!(stderr.contains("scores rebuilt"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("imported 1 brands") && stdout.contains("1 bad lines"), "{stdout}");
+
+    // Stored scores (domain), fresh scoring (risk), explore, investigate.
+    assert_eq!(domain_brand(&env, "zorblax-login.test"), "Zorblax");
+    assert_eq!(domain_brand(&env, "zorblax.example"), serde_json::Value::Null);
+    let login = env.json(&["domain", "zorblax-login.test"]);
+    assert!(login["risk"]["components"]["impersonation"].is_number(), "{}", login["risk"]);
+    let risk = env.json(&["risk", "zorblax-login.test", "zorblax.example"]);
+    assert_eq!(risk["results"][0]["brand"], "Zorblax", "{risk}");
+    assert!(risk["results"][0]["components"]["impersonation"].is_number(), "{risk}");
+    assert_eq!(risk["results"][1]["brand"], serde_json::Value::Null, "{risk}");
+    assert!(risk["results"][1]["components"].get("impersonation").is_none(), "{risk}");
+
+    let page = env.json(&["explore", "--brand", "zorblax"]);
+    let mut found: Vec<&str> =
+        page["results"].as_array().unwrap().iter().map(|m| m["domain"].as_str().unwrap()).collect();
+    found.sort_unstable();
+    assert_eq!(found, ["zorblax-login.test", "zorblax-secure.test"]);
+
+    let case = env.json(&["investigate", "zorblax-login.test"]);
+    assert_eq!(case["seed"]["target"], "Zorblax", "{}", case["seed"]);
+    assert_eq!(case["clusters"][0]["targets"], serde_json::json!(["Zorblax"]));
+
+    let names = env.ok(&["brands", "--all", "zorblax-login.test", "zorblax.example"]);
+    let flagged: Vec<&str> = names.lines().filter(|l| l.contains("zorblax ")).collect();
+    assert_eq!(flagged.len(), 1, "{names}");
+    assert!(flagged[0].starts_with("zorblax-login.test"), "{names}");
+
+    let shown = env.json(&["brands", "--imported"]);
+    assert_eq!(shown["catalogue"]["brands"][0]["id"], "zorblax", "{shown}");
+    assert_eq!(shown["catalogue"]["skipped"], 1);
+
+    // Without rescoring, explore must not answer from the index the
+    // last scoring run wrote with the catalogue.
+    let removed = env.json(&["--no-score", "brands", "--remove-imported"]);
+    assert_eq!(removed["removed"], true);
+    let page = env.json(&["explore", "--brand", "zorblax"]);
+    assert_eq!(page["total"], 0, "{page}");
+    env.ok(&["-q", "score"]);
+    assert_eq!(domain_brand(&env, "zorblax-login.test"), serde_json::Value::Null);
+    let login = env.json(&["domain", "zorblax-login.test"]);
+    assert!(login["risk"]["components"].get("impersonation").is_none(), "{}", login["risk"]);
+    let page = env.json(&["explore", "--brand", "zorblax"]);
+    assert_eq!(page["total"], 0);
+    assert_eq!(env.json(&["brands", "--imported"])["catalogue"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_bad_catalogue_is_not_imported() {
+    let env = Env::new();
+    zorblax_store(&env);
+    let catalogue = env.path("bad.tsv");
+    std::fs::write(
+        &catalogue,
+        "zorblax\tZorblax\tretail\tzorblax\tzorblax.example\nx\tX\tweird\txx\t\n",
+    )
+    .unwrap();
+    let path = catalogue.to_str().unwrap();
+
+    let output = env.run(&["brands", "--strict", "--import", path]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.tsv:2: unknown category \"weird\""), "{stderr}");
+    assert_eq!(env.json(&["brands", "--imported"])["catalogue"], serde_json::Value::Null);
+
+    std::fs::write(&catalogue, "only\tbad\n").unwrap();
+    let output = env.run(&["brands", "--import", path]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.tsv:1:") && stderr.contains("nothing stored"), "{stderr}");
+
+    let output = env.run(&["brands", "--import", path, "paypal.com"]);
+    assert_eq!(output.status.code(), Some(2), "--import takes no names");
+}

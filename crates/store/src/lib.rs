@@ -50,7 +50,8 @@
 //! names are a stable JSON contract; each struct documents its shape.
 //! [`SqliteStore::registration`] and [`SqliteStore::registrar_domains`]
 //! read WHOIS and RDAP answers (see `registrations.rs` for which answer
-//! is current).
+//! is current). [`SqliteStore::brand_catalogue`] holds the user's brand
+//! catalogue, which scoring puts on top of the shipped one.
 //!
 //! # Limitations
 //!
@@ -77,6 +78,7 @@
 mod address;
 mod asn;
 mod batch;
+mod brand_catalogue;
 mod collection;
 mod current;
 mod dump;
@@ -99,6 +101,7 @@ pub use batch::{
     BatchInfo, BatchMeta, BatchStart, BatchSummary, NewObservation, SOURCE_ACTIVE, SOURCE_PDNS,
     SOURCE_ZONE, Sighting,
 };
+pub use brand_catalogue::StoredCatalogue;
 pub use collection::{CollectionResult, NewCollectionResult, OUTCOMES, is_failure};
 pub use current::SIGHTING_WINDOW_SECS;
 pub use error::StoreError;

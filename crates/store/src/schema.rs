@@ -288,8 +288,35 @@ CREATE TABLE scoring_runs (
 ) STRICT;
 ";
 
+/// Version 5: the user's brand catalogue, and the brand each scored
+/// domain impersonates.
+///
+/// - `brand_catalogue`: at most one row (`id` 1), the catalogue
+///   `nshunt brands --import` stored, as canonical catalogue text (the
+///   valid lines only). Scoring puts it on top of the shipped catalogue,
+///   so every rescoring of the store sees the same brands. Removing it
+///   empties `text` and keeps the row: `changed_at` then still tells
+///   that scores older than the removal are stale.
+/// - `domain_scores.brand`: the name of the brand the domain
+///   impersonates, as the scoring run saw it (NULL: none).
+const V5: &str = "
+CREATE TABLE brand_catalogue (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    -- The file it was imported from, as given.
+    file_name   TEXT,
+    -- Canonical catalogue text; NULL once removed.
+    text        TEXT,
+    brands      INTEGER NOT NULL DEFAULT 0,
+    -- Lines of the file that were skipped as invalid.
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    changed_at  INTEGER NOT NULL
+) STRICT;
+
+ALTER TABLE domain_scores ADD COLUMN brand TEXT;
+";
+
 /// Every migration, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this code writes and reads
 /// (`PRAGMA user_version` of an up-to-date store).

@@ -62,6 +62,8 @@ pub struct DomainScoreRow {
     pub lifecycle_evidence: String,
     /// Each component that had evidence, by name.
     pub components: std::collections::BTreeMap<String, f64>,
+    /// The name of the brand it impersonates, when one was detected.
+    pub brand: Option<String>,
 }
 
 /// The components, in the table's column order.
@@ -94,6 +96,8 @@ pub struct NewDomainScore<'a> {
     pub lifecycle: &'a str,
     /// Why.
     pub lifecycle_evidence: &'a str,
+    /// The name of the brand it impersonates.
+    pub brand: Option<&'a str>,
 }
 
 /// What a scoring run records about itself.
@@ -145,8 +149,8 @@ INSERT INTO reputation (kind, entity, day, score, domains, explain) VALUES (?, ?
 const INSERT_DOMAIN: &str = "
 INSERT INTO domain_scores (domain, day, risk, top, state, ns_domain, asn, subnet, registrar,
                            registrant, listing, newness, impersonation, dga, lifecycle,
-                           lifecycle_evidence)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                           lifecycle_evidence, brand)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 impl SqliteStore {
     /// Starts a scoring run for the day of `as_of`: that day's entity
@@ -234,7 +238,7 @@ impl SqliteStore {
     pub fn domain_score(&self, domain: &str) -> Result<Option<DomainScoreRow>, StoreError> {
         let sql = "SELECT domain, day, risk, top, state, ns_domain, asn, subnet, registrar,
                           registrant, listing, newness, impersonation, dga, lifecycle,
-                          lifecycle_evidence
+                          lifecycle_evidence, brand
                    FROM domain_scores WHERE domain = ?1";
         self.conn
             .query_row(sql, params![domain], domain_score_row)
@@ -242,12 +246,13 @@ impl SqliteStore {
             .map_err(self.sql("read a domain's risk"))
     }
 
-    /// Whether a batch was ingested after the last scoring run finished
-    /// (a run killed after its ingest, or `--no-score`): the scores then
-    /// lag the store.
+    /// Whether a batch was ingested, or the brand catalogue changed,
+    /// after the last scoring run finished (a run killed after its
+    /// ingest, or `--no-score`): the scores then lag the store.
     pub fn scores_are_stale(&self) -> Result<bool, StoreError> {
         let sql = "SELECT coalesce((SELECT max(scored_at) FROM scoring_runs), -1)
-                        < coalesce((SELECT max(ingested_at) FROM batches), -1)";
+                        < max(coalesce((SELECT max(ingested_at) FROM batches), -1),
+                              coalesce((SELECT changed_at FROM brand_catalogue), -1))";
         self.conn
             .query_row(sql, [], |row| row.get(0))
             .map_err(self.sql("compare score and batch times"))
@@ -318,7 +323,8 @@ impl ScoreWriter<'_> {
                 c[7],
                 c[8],
                 d.lifecycle,
-                d.lifecycle_evidence
+                d.lifecycle_evidence,
+                d.brand
             ])
             .map_err(self.store.sql("add a domain's risk"))?;
         self.domains += 1;
@@ -411,5 +417,6 @@ fn domain_score_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DomainScoreRow>
         lifecycle: row.get(14)?,
         lifecycle_evidence: row.get(15)?,
         components,
+        brand: row.get(16)?,
     })
 }

@@ -160,3 +160,30 @@ fn a_version_1_store_migrates_with_its_data() {
     let ip_view = store.ip_view("192.0.2.7".parse().unwrap(), 1_700_000_000, 10).unwrap();
     assert_eq!(ip_view.names[0].name, "shop.example");
 }
+
+#[test]
+fn a_version_4_store_migrates_to_an_empty_brand_catalogue() {
+    let (_dir, path, mut store) = temp_store();
+    zone(&mut store, "com", DAY1, &[("example.com", "NS", "ns1.example.net", 172800)]);
+    drop(store);
+    // Version 5 only adds the catalogue table and the scores' brand
+    // column: without them, and marked 4, the file is a version 4 store.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE brand_catalogue; ALTER TABLE domain_scores DROP COLUMN brand;
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let err = SqliteStore::open_read_only(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NeedsMigration { found: 4, .. }), "{err}");
+
+    let store = SqliteStore::open(&path).unwrap();
+
+    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.brand_catalogue().unwrap(), None);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert!(conn.prepare("SELECT brand FROM domain_scores").is_ok(), "the brand column is added");
+    let view = store.domain_view("example.com", DAY1).unwrap().unwrap();
+    assert_eq!(view.nameservers, ["ns1.example.net"], "the data is kept");
+}

@@ -1,7 +1,17 @@
 //! `nshunt brands`: which brands names impersonate, and why.
 //!
-//! No store is needed: the detector is built from the shipped catalogue
-//! (and `--catalogue`) and reads the names given.
+//! No store is needed: the detector is built from the shipped catalogue,
+//! the catalogue stored in the store when there is one, and
+//! `--catalogue` (for this run), and reads the names given.
+//!
+//! `--import FILE` checks a catalogue (a bad line is reported with its
+//! file and line and skipped, or stops the import under `--strict`) and
+//! stores its valid brands in the store, where every scoring run reads
+//! them: risk, domain, explore and investigate then see them, and the
+//! scores are rebuilt at once. `--imported` shows the stored catalogue
+//! (JSON: `{"store": PATH, "catalogue": null | {"file", "imported_at",
+//! "skipped", "brands": [BRAND…]}}`), `--remove-imported` removes it and
+//! rebuilds the scores.
 //!
 //! JSON (`--format json`): one document `{"names": [NAME…], "summary":
 //! {…}}`; NDJSON: one NAME object a line. A NAME object has `name` (as
@@ -18,14 +28,18 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
-use nshunt_brands::{BrandMatch, Catalogue, Detector, Theme};
+use anyhow::{Context as _, Result, bail};
+use nshunt_brands::{Brand, BrandMatch, Catalogue, CatalogueError, Detector, Theme};
 use nshunt_model::DomainName;
+use nshunt_store::{SqliteStore, StoreError, StoredCatalogue};
 use serde::Serialize;
+use serde_json::json;
 
+use super::score::rescore_after_change;
 use super::{Context, cli_name, finish};
 use crate::args::BrandsArgs;
 use crate::output::{self, Format, Table, thousands};
+use crate::time::format_moment;
 
 /// Invalid-line warnings shown in one run; the rest are only counted.
 const WARN_LIMIT: u64 = 100;
@@ -56,6 +70,15 @@ struct Document<'a> {
 }
 
 pub fn run(ctx: &Context, args: &BrandsArgs) -> Result<()> {
+    if let Some(path) = &args.import {
+        return import(ctx, path, args.strict);
+    }
+    if args.imported {
+        return show_imported(ctx);
+    }
+    if args.remove_imported {
+        return remove_imported(ctx);
+    }
     if args.domains.is_empty() && args.file.is_empty() {
         anyhow::bail!("no names: give DOMAIN arguments or --file FILE");
     }
@@ -85,19 +108,209 @@ fn parse_themes(names: &[String]) -> Result<Vec<Theme>> {
     names.iter().map(|t| t.parse::<Theme>().map_err(anyhow::Error::msg)).collect()
 }
 
-/// The shipped catalogue with the user's on top.
+/// The shipped catalogue, the store's on top (when there is a store),
+/// then `--catalogue`.
 fn catalogue(ctx: &Context, args: &BrandsArgs) -> Result<Catalogue> {
-    let mut catalogue = Catalogue::shipped();
+    let mut catalogue = match stored_store(ctx)? {
+        Some(store) => nshunt_analyze::load::brand_catalogue(&store)?,
+        None => Catalogue::shipped(),
+    };
     let Some(path) = &args.catalogue else { return Ok(catalogue) };
 
     let parsed = Catalogue::load_user(path, args.strict)?;
-    if !ctx.global.quiet {
-        for error in &parsed.skipped {
-            crate::diag!("warning: skipped {error}");
-        }
-    }
+    warn_skipped(ctx, &parsed.skipped);
     catalogue.merge(parsed.catalogue);
     Ok(catalogue)
+}
+
+/// The store, when one exists that may hold a catalogue: reading names
+/// needs no store, and a store from before catalogues were stored
+/// (schema version 4) holds none.
+fn stored_store(ctx: &Context) -> Result<Option<SqliteStore>> {
+    let Ok(path) = ctx.store_path() else { return Ok(None) };
+    if !path.is_file() {
+        return Ok(None);
+    }
+    match SqliteStore::open_read_only(&path) {
+        Ok(store) => Ok(Some(store)),
+        Err(StoreError::NeedsMigration { found, .. }) if found <= 4 => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn warn_skipped(ctx: &Context, skipped: &[CatalogueError]) {
+    if ctx.global.quiet {
+        return;
+    }
+    for error in skipped {
+        crate::diag!("warning: skipped {error}");
+    }
+}
+
+/// `--import FILE`: checks the catalogue and stores its valid brands,
+/// written out again as catalogue text, then rebuilds the scores.
+fn import(ctx: &Context, path: &Path, strict: bool) -> Result<()> {
+    let parsed = Catalogue::load_user(path, strict)?;
+    warn_skipped(ctx, &parsed.skipped);
+    if parsed.catalogue.is_empty() {
+        bail!(
+            "{}: no valid brand in the catalogue ({} bad lines): nothing stored",
+            path.display(),
+            parsed.skipped.len()
+        );
+    }
+
+    let stored = StoredCatalogue {
+        file_name: path.display().to_string(),
+        text: parsed.catalogue.to_tsv(),
+        brands: parsed.catalogue.len() as u64,
+        skipped: parsed.skipped.len() as u64,
+        imported_at: chrono::Utc::now().timestamp(),
+    };
+    let mut store = ctx.open_store()?;
+    let replaced = store.set_brand_catalogue(&stored)?;
+    let store_path = store.path().display().to_string();
+    forget_explore_index(&store);
+    drop(store);
+    tracing::info!(file = %path.display(), brands = stored.brands, skipped = stored.skipped,
+        replaced, "brand catalogue imported");
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text => {
+            let replacing = if replaced { ", replacing the one stored before" } else { "" };
+            writeln!(
+                out,
+                "imported {} brands from {} ({} bad lines skipped){replacing}, into {store_path}",
+                stored.brands, stored.file_name, stored.skipped
+            )?;
+        }
+        format => {
+            let outcome = json!({
+                "store": store_path,
+                "file": stored.file_name,
+                "brands": stored.brands,
+                "skipped": stored.skipped,
+                "replaced": replaced,
+            });
+            output::write_json(&mut out, &outcome, format)?
+        }
+    }
+    finish(out)?;
+    rescore_after_change(ctx, "the brand catalogue");
+    Ok(())
+}
+
+/// Removes the explore index the last scoring run wrote: it holds the
+/// brands of the catalogue before the change, and its stamp (the newest
+/// batch) cannot tell. The rescoring that follows writes a new one;
+/// under `--no-score`, explore loads the store until `nshunt score`.
+fn forget_explore_index(store: &SqliteStore) {
+    let path = nshunt_analyze::index::path_for(store.path());
+    match std::fs::remove_file(&path) {
+        Ok(()) => tracing::debug!(path = %path.display(), "explore index removed"),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => tracing::warn!(path = %path.display(), %error,
+            "explore index not removed: it may show the brands of the old catalogue"),
+    }
+}
+
+/// The stored catalogue, for `--imported` (stable JSON).
+#[derive(Serialize)]
+struct Imported {
+    file: String,
+    imported_at: i64,
+    skipped: u64,
+    brands: Vec<Brand>,
+}
+
+/// `--imported`: the stored catalogue's brands.
+fn show_imported(ctx: &Context) -> Result<()> {
+    let store = ctx.read_store()?;
+    let store_path = store.path().display().to_string();
+    let imported = store.brand_catalogue()?.map(|stored| {
+        let parsed = Catalogue::parse(&stored.text, Path::new(&stored.file_name));
+        Imported {
+            file: stored.file_name,
+            imported_at: stored.imported_at,
+            skipped: stored.skipped,
+            brands: parsed.catalogue.brands().to_vec(),
+        }
+    });
+
+    let mut out = ctx.stdout();
+    match (ctx.global.format, &imported) {
+        (Format::Text, None) => writeln!(out, "no brand catalogue imported into {store_path}")?,
+        (Format::Text, Some(imported)) => write_imported(&mut out, imported)?,
+        (format, _) => {
+            let doc = json!({ "store": store_path, "catalogue": imported });
+            output::write_json(&mut out, &doc, format)?
+        }
+    }
+    finish(out)
+}
+
+fn write_imported(out: &mut impl Write, imported: &Imported) -> Result<()> {
+    writeln!(
+        out,
+        "imported from {} at {}: {} brands ({} bad lines skipped)\n",
+        imported.file,
+        format_moment(imported.imported_at),
+        imported.brands.len(),
+        imported.skipped
+    )?;
+    let mut table = Table::new(&["id", "name", "category", "keywords", "domains"]);
+    for brand in &imported.brands {
+        let keywords: Vec<String> = brand
+            .keywords
+            .iter()
+            .map(|k| if k.word { format!("={}", k.text) } else { k.text.clone() })
+            .collect();
+        let domains: Vec<&str> = brand.domains.iter().map(DomainName::as_str).collect();
+        table.row(vec![
+            brand.id.clone(),
+            output::sanitize(&brand.name),
+            brand.category.to_string(),
+            keywords.join(","),
+            if domains.is_empty() { "-".into() } else { domains.join(",") },
+        ]);
+    }
+    table.write(out, "")?;
+    Ok(())
+}
+
+/// `--remove-imported`: removes the stored catalogue and rebuilds the
+/// scores without it.
+fn remove_imported(ctx: &Context) -> Result<()> {
+    let path = ctx.store_path()?;
+    if !path.is_file() {
+        bail!("no store at {}: no brand catalogue to remove", path.display());
+    }
+    let mut store = ctx.open_store()?;
+    let removed = store.remove_brand_catalogue(chrono::Utc::now().timestamp())?;
+    let store_path = store.path().display().to_string();
+    if removed {
+        forget_explore_index(&store);
+    }
+    drop(store);
+
+    let mut out = ctx.stdout();
+    match ctx.global.format {
+        Format::Text if removed => writeln!(out, "removed the brand catalogue from {store_path}")?,
+        Format::Text => {
+            writeln!(out, "no brand catalogue imported into {store_path}: nothing removed")?
+        }
+        format => output::write_json(
+            &mut out,
+            &json!({ "store": store_path, "removed": removed }),
+            format,
+        )?,
+    }
+    finish(out)?;
+    if removed {
+        rescore_after_change(ctx, "the removal of the brand catalogue");
+    }
+    Ok(())
 }
 
 /// Reads names and keeps what is to be shown.

@@ -159,12 +159,26 @@ fn write_score_text(out: &mut impl Write, o: &ScoreOutcome) -> Result<()> {
 /// promises. A failure here does not undo the ingest: it is reported
 /// and `nshunt score` can be run again.
 pub fn rescore_after_ingest(ctx: &Context, newest_before: Option<i64>) {
+    rescore(ctx, "the ingest", |store| {
+        Ok(store.newest_batch_id()? != newest_before || store.scores_are_stale()?)
+    });
+}
+
+/// Rescores after a change to what scoring reads other than a batch
+/// (the stored brand catalogue); `what` names the change in a warning.
+pub fn rescore_after_change(ctx: &Context, what: &str) {
+    rescore(ctx, what, |_| Ok(true));
+}
+
+/// Rebuilds the scores when `needed` says so (and `--no-score` was not
+/// given), reporting a failure as a warning: `what` is stored already.
+fn rescore(ctx: &Context, what: &str, needed: impl FnOnce(&SqliteStore) -> Result<bool>) {
     if ctx.global.no_score {
         return;
     }
     let outcome = (|| -> Result<Option<(u64, f64)>> {
         let mut store = ctx.open_store()?;
-        if store.newest_batch_id()? == newest_before && !store.scores_are_stale()? {
+        if !needed(&store)? {
             return Ok(None);
         }
         let Some(as_of) = store.default_as_of()? else { return Ok(None) };
@@ -189,7 +203,7 @@ pub fn rescore_after_ingest(ctx: &Context, newest_before: Option<i64>) {
                 Some(nshunt_store::StoreError::NothingToScore { .. })
             ) => {}
         Err(error) => crate::diag!(
-            "warning: the ingest is stored, but rebuilding the scores failed: {error:#}\n\
+            "warning: {what} is stored, but rebuilding the scores failed: {error:#}\n\
              run `nshunt score` to try again"
         ),
     }
@@ -444,6 +458,9 @@ impl DomainRisk {
         if !parts.is_empty() {
             writeln!(out, "  components  {}", parts.join(", "))?;
         }
+        if let Some(brand) = &score.brand {
+            writeln!(out, "  brand       impersonates {}", output::sanitize(brand))?;
+        }
         if !self.evidence.is_empty() {
             writeln!(
                 out,
@@ -550,6 +567,9 @@ struct NameRisk {
     risk: f64,
     top: &'static str,
     state: Option<&'static str>,
+    /// The brand it impersonates (the shipped catalogue's and the
+    /// store's), when one was detected.
+    brand: Option<String>,
     components: serde_json::Map<String, Value>,
     /// Whether the store holds records of the domain (otherwise only
     /// its name and the lists spoke).
@@ -603,6 +623,7 @@ pub fn run_risk(ctx: &Context, args: &crate::args::RiskArgs) -> Result<()> {
             risk: risk.risk,
             top: risk.top,
             state: risk.state,
+            brand: scored.facts.domains[i].brand.clone(),
             components,
             in_store: scored.facts.domains[i].first_seen.is_some()
                 || scored.facts.domains[i].created.is_some(),
@@ -735,10 +756,18 @@ fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
     let mut out = ctx.stdout();
     match ctx.global.format {
         Format::Text => {
-            let mut table = Table::new(&["name", "risk", "because", "state"]).right_align(&[1]);
+            let mut table =
+                Table::new(&["name", "risk", "because", "state", "brand"]).right_align(&[1]);
             for r in &o.results {
                 let state = r.state.unwrap_or("-").to_owned();
-                table.row(vec![r.name.clone(), format!("{:.1}", r.risk), r.top.to_owned(), state]);
+                let brand = r.brand.as_deref().map_or_else(|| "-".into(), output::sanitize);
+                table.row(vec![
+                    r.name.clone(),
+                    format!("{:.1}", r.risk),
+                    r.top.to_owned(),
+                    state,
+                    brand,
+                ]);
             }
             table.write(&mut out, "")?;
             writeln!(
