@@ -121,19 +121,28 @@ impl ExploreIndex {
     }
 
     /// Writes the index of `scored` to `path`, through a temporary file
-    /// renamed into place.
+    /// of this process's own (two scoring runs at once never write into
+    /// one file) renamed into place. Temporary files a killed run left
+    /// behind more than an hour ago are removed first.
     pub fn write(scored: &Scored, stamp: Stamp, path: &Path) -> Result<(), IndexError> {
         let bytes = build::build(scored, stamp);
         let io = |source| IndexError::Io { path: path.to_owned(), source };
+        remove_abandoned(path);
         let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".tmp");
+        temporary.push(format!("{TEMPORARY}{}", std::process::id()));
         let temporary = PathBuf::from(temporary);
 
-        let mut file = fs::File::create(&temporary).map_err(io)?;
-        file.write_all(&bytes).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        fs::rename(&temporary, path).map_err(io)
+        let written = (|| {
+            let mut file = fs::File::create(&temporary)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+            drop(file);
+            fs::rename(&temporary, path)
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        written.map_err(io)
     }
 
     /// Maps the index at `path` and checks its layout.
@@ -261,6 +270,31 @@ impl ExploreIndex {
             return Err(IndexError::Damaged { what: "address sections disagree".into() });
         }
         Ok(())
+    }
+}
+
+/// What a temporary index file's name adds to the index's, before the
+/// writer's process id.
+const TEMPORARY: &str = ".tmp-";
+
+/// Removes the temporary files beside `path` older than an hour: left
+/// by scoring runs that were killed while writing (a run writes one in
+/// about a minute at ten million domains).
+fn remove_abandoned(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let mut prefix = name.to_owned();
+    prefix.push(TEMPORARY);
+    let prefix = prefix.to_string_lossy().into_owned();
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 3_600));
+        if old && entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 

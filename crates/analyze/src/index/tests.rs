@@ -169,6 +169,9 @@ fn the_file_round_trips_and_damage_is_refused() {
     let from_file: Page = super::query::explore(&index, &f, 1, 50, true);
     assert_eq!(from_file, scan(&scored, &f, 1, 50, true));
 
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
+
     let bytes = std::fs::read(&path).unwrap();
     for cut in [0, 7, 39, 500, bytes.len() / 2, bytes.len() - 1] {
         std::fs::write(&path, &bytes[..cut]).unwrap();
