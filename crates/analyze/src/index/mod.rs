@@ -145,6 +145,12 @@ impl ExploreIndex {
         written.map_err(io)
     }
 
+    /// An index from bytes (a copy of a file), its layout checked: for
+    /// tools and fuzzing; explore maps files with [`Self::open`].
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, IndexError> {
+        Self::from_backing(Backing::Owned(bytes))
+    }
+
     /// Maps the index at `path` and checks its layout.
     pub fn open(path: &Path) -> Result<Self, IndexError> {
         let io = |source| IndexError::Io { path: path.to_owned(), source };
