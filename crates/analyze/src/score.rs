@@ -9,7 +9,7 @@ use serde_json::json;
 use tracing::{info, warn};
 
 use crate::facts::{EntityKind, Facts};
-use crate::index::{ExploreIndex, Stamp};
+use crate::index::{ExploreIndex, NameOrder, Stamp};
 use crate::lifecycle::lifecycle;
 use crate::load::load;
 use crate::profile::Profiles;
@@ -47,10 +47,10 @@ pub fn score_facts(facts: Facts, settings: &Settings) -> Scored {
 /// Writes the explore index beside the store. The scores are already
 /// committed, so a failure is logged, not returned: explore then finds
 /// no current index and works from the store.
-fn write_index(scored: &Scored, stamp: Stamp, store: &Path) {
+fn write_index(scored: &Scored, order: &NameOrder, stamp: Stamp, store: &Path) {
     let path = crate::index::path_for(store);
     let started = Instant::now();
-    match ExploreIndex::write(scored, stamp, &path) {
+    match ExploreIndex::write(scored, order, stamp, &path) {
         Ok(()) => {
             info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "explore index written")
         }
@@ -59,13 +59,6 @@ fn write_index(scored: &Scored, stamp: Stamp, store: &Path) {
             let _ = std::fs::remove_file(&path);
         }
     }
-}
-
-/// The ids `0..count` in the byte order of their names.
-fn sorted_ids<'a>(count: usize, name: impl Fn(u32) -> &'a str + Sync) -> Vec<u32> {
-    let mut ids: Vec<u32> = (0..count as u32).collect();
-    ids.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
-    ids
 }
 
 /// Loads the store as of `as_of` with `extra` domains added, and
@@ -100,10 +93,9 @@ pub fn run(
     let mut writer = store.begin_scores(as_of)?;
     // Rows go in key order: the tables' keys are then filled by
     // appending, several times faster than in arrival order.
+    let order = NameOrder::of(&scored.facts);
     for kind in EntityKind::ALL {
-        for id in sorted_ids(scored.reputations.of_kind(kind).len(), |i| {
-            scored.facts.entities.name(kind, i)
-        }) {
+        for &id in order.entities(kind) {
             let name = scored.facts.entities.name(kind, id);
             let (Some(reputation), Some(profile)) =
                 (scored.reputations.get(kind, id), scored.profiles.get(kind, id))
@@ -121,7 +113,7 @@ pub fn run(
         }
     }
     let domains = &scored.facts.domains;
-    for index in sorted_ids(domains.len(), |i| domains[i as usize].name.as_str()) {
+    for &index in order.domains() {
         let (domain, risk) = (&domains[index as usize], &scored.risks[index as usize]);
         let lifecycle = lifecycle(domain, scored.facts.as_of);
         writer.add_domain(&NewDomainScore {
@@ -144,7 +136,7 @@ pub fn run(
     let run = writer.finish(as_of, seconds, &settings_json)?;
     if run.domains_written {
         let stamp = Stamp { as_of, scored_at: run.scored_at, batch };
-        write_index(&scored, stamp, store.path());
+        write_index(&scored, &order, stamp, store.path());
     }
     info!(
         domains = run.domains,

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use nshunt_analyze::eval::Rng;
 use nshunt_analyze::explore::{Filter, Page, scan};
-use nshunt_analyze::index::{ExploreIndex, Stamp, path_for, query};
+use nshunt_analyze::index::{ExploreIndex, NameOrder, Stamp, path_for, query};
 use nshunt_analyze::{DomainFacts, EntityKind, Facts, Listing, Settings, Severity, score_facts};
 use regex::Regex;
 
@@ -216,7 +216,8 @@ fn bench_explore() {
     let path = path_for(&dir.join(format!("explore-bench-{n}.sqlite")));
     let started = Instant::now();
     let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, batch: -1 };
-    ExploreIndex::write(&scored, stamp, &path).expect("write the index");
+    ExploreIndex::write(&scored, &NameOrder::of(&scored.facts), stamp, &path)
+        .expect("write the index");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "index written in {:.1}s: {:.0} MB ({})",

@@ -3,15 +3,16 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use super::NameOrder;
 use super::layout::{ENTITY_ID_BITS, Writer, id};
 use crate::facts::{DomainFacts, EntityKind};
 use crate::lifecycle::{State, lifecycle};
 use crate::score::Scored;
 
 /// The bytes of the index of `scored`, stamped with what it is of.
-pub fn build(scored: &Scored, stamp: super::Stamp) -> Vec<u8> {
+pub fn build(scored: &Scored, names: &NameOrder, stamp: super::Stamp) -> Vec<u8> {
     let facts = &scored.facts;
-    let order = rank_order(scored);
+    let order = rank_order(scored, names);
     let domains: Vec<&DomainFacts> = order.iter().map(|&i| &facts.domains[i as usize]).collect();
     let capacity = domains.len() * 96;
     let mut w = Writer::new(stamp, domains.len() as u64, capacity);
@@ -41,7 +42,7 @@ pub fn build(scored: &Scored, stamp: super::Stamp) -> Vec<u8> {
     values(&mut w, id::COUNTRY, id::COUNTRY_TABLE, domains.iter().map(|d| d.country.as_deref()));
     values(&mut w, id::ORG, id::ORG_TABLE, domains.iter().map(|d| d.org.as_deref()));
 
-    entities(&mut w, scored, &domains);
+    entities(&mut w, scored, names, &domains);
     addresses(&mut w, &domains);
     let holders = (0..facts.entities.count(EntityKind::Asn) as u32)
         .map(|asn| facts.entities.holder(asn).unwrap_or(""));
@@ -50,15 +51,28 @@ pub fn build(scored: &Scored, stamp: super::Stamp) -> Vec<u8> {
 }
 
 /// Domain positions riskiest first, then by name: the index numbers
-/// domains in this order.
-fn rank_order(scored: &Scored) -> Vec<u32> {
-    let domains = &scored.facts.domains;
-    let mut order: Vec<u32> = (0..domains.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (ra, rb) = (scored.risks[a as usize].risk, scored.risks[b as usize].risk);
-        rb.total_cmp(&ra).then_with(|| domains[a as usize].name.cmp(&domains[b as usize].name))
-    });
-    order
+/// domains in this order. Sorted on integers: the risk's ordered bits
+/// and the name's place in `names`.
+fn rank_order(scored: &Scored, names: &NameOrder) -> Vec<u32> {
+    let count = scored.facts.domains.len();
+    let mut place = vec![0u32; count];
+    for (rank, &d) in names.domains().iter().enumerate() {
+        if let Some(p) = place.get_mut(d as usize) {
+            *p = rank as u32;
+        }
+    }
+    let mut keyed: Vec<(u64, u32, u32)> =
+        (0..count).map(|d| (descending(scored.risks[d].risk), place[d], d as u32)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, d)| d).collect()
+}
+
+/// A key that sorts floats from greatest to least, as `total_cmp`
+/// reversed.
+fn descending(x: f64) -> u64 {
+    let bits = x.to_bits() as i64;
+    let ordered = (bits ^ ((((bits >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
+    !ordered
 }
 
 /// A state's position in [`State::ALL`].
@@ -121,7 +135,7 @@ fn values<'a>(
 
 /// Each domain's entities, and per kind the postings (each entity's
 /// domains, ascending), the names and the ids in name order.
-fn entities(w: &mut Writer, scored: &Scored, domains: &[&DomainFacts]) {
+fn entities(w: &mut Writer, scored: &Scored, names: &NameOrder, domains: &[&DomainFacts]) {
     let facts = &scored.facts;
     let mut postings: Vec<Vec<u64>> =
         EntityKind::ALL.iter().map(|&k| vec![0; facts.entities.count(k) + 1]).collect();
@@ -185,12 +199,8 @@ fn entities(w: &mut Writer, scored: &Scored, domains: &[&DomainFacts]) {
         });
         let count = facts.entities.count(kind) as u32;
         strings(w, base + 2, base + 3, (0..count).map(|e| facts.entities.name(kind, e)));
-        let mut sorted: Vec<u32> = (0..count).collect();
-        sorted.sort_unstable_by(|&a, &b| {
-            facts.entities.name(kind, a).cmp(facts.entities.name(kind, b))
-        });
         w.section(base + 4, |b| {
-            for e in sorted {
+            for e in names.entities(kind) {
                 b.extend_from_slice(&e.to_le_bytes());
             }
         });

@@ -45,7 +45,7 @@ use thiserror::Error;
 
 pub use build::address_key;
 
-use crate::facts::EntityKind;
+use crate::facts::{EntityKind, Facts};
 use crate::score::Scored;
 
 /// What can go wrong with an index file.
@@ -95,6 +95,44 @@ pub struct Stamp {
     pub batch: i64,
 }
 
+/// Domains and each kind's entities in the byte order of their names:
+/// the scoring run sorts them once to write the store in key order, and
+/// the index reuses them (ten million names take seconds to sort).
+#[derive(Debug, Clone, Default)]
+pub struct NameOrder {
+    domains: Vec<u32>,
+    entities: Vec<Vec<u32>>,
+}
+
+impl NameOrder {
+    /// Sorts the names of `facts`.
+    pub fn of(facts: &Facts) -> Self {
+        let domains = sorted_ids(facts.domains.len(), |i| facts.domains[i as usize].name.as_str());
+        let entities = EntityKind::ALL
+            .iter()
+            .map(|&kind| sorted_ids(facts.entities.count(kind), |i| facts.entities.name(kind, i)))
+            .collect();
+        NameOrder { domains, entities }
+    }
+
+    /// Domain positions, by name.
+    pub fn domains(&self) -> &[u32] {
+        &self.domains
+    }
+
+    /// The ids of `kind`, by name.
+    pub fn entities(&self, kind: EntityKind) -> &[u32] {
+        self.entities.get(kind.index()).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The ids `0..count` in the byte order of their names.
+fn sorted_ids<'a>(count: usize, name: impl Fn(u32) -> &'a str) -> Vec<u32> {
+    let mut ids: Vec<u32> = (0..count as u32).collect();
+    ids.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+    ids
+}
+
 /// The bytes under an index: a mapped file or a buffer built in memory.
 enum Backing {
     Mapped(memmap2::Mmap),
@@ -117,15 +155,21 @@ impl std::fmt::Debug for ExploreIndex {
 impl ExploreIndex {
     /// Builds the index of `scored` in memory.
     pub fn from_scored(scored: &Scored, stamp: Stamp) -> Result<Self, IndexError> {
-        Self::from_backing(Backing::Owned(build::build(scored, stamp)))
+        let order = NameOrder::of(&scored.facts);
+        Self::from_backing(Backing::Owned(build::build(scored, &order, stamp)))
     }
 
     /// Writes the index of `scored` to `path`, through a temporary file
     /// of this process's own (two scoring runs at once never write into
     /// one file) renamed into place. Temporary files a killed run left
     /// behind more than an hour ago are removed first.
-    pub fn write(scored: &Scored, stamp: Stamp, path: &Path) -> Result<(), IndexError> {
-        let bytes = build::build(scored, stamp);
+    pub fn write(
+        scored: &Scored,
+        order: &NameOrder,
+        stamp: Stamp,
+        path: &Path,
+    ) -> Result<(), IndexError> {
+        let bytes = build::build(scored, order, stamp);
         let io = |source| IndexError::Io { path: path.to_owned(), source };
         remove_abandoned(path);
         let mut temporary = path.as_os_str().to_owned();

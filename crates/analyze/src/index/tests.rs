@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use regex::Regex;
 
-use super::{ExploreIndex, IndexError, Stamp, path_for};
+use super::{ExploreIndex, IndexError, NameOrder, Stamp, path_for};
 use crate::eval::{Rng, Size, World};
 use crate::explore::{Filter, Page, explore, scan};
 use crate::facts::EntityKind;
@@ -162,7 +162,8 @@ fn the_file_round_trips_and_damage_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = path_for(&dir.path().join("store.sqlite"));
     assert!(path.ends_with("store.sqlite-explore"));
-    ExploreIndex::write(&scored, stamp(&scored), &path).expect("write");
+    ExploreIndex::write(&scored, &NameOrder::of(&scored.facts), stamp(&scored), &path)
+        .expect("write");
     let index = ExploreIndex::open(&path).expect("open");
     assert_eq!(index.stamp(), stamp(&scored));
     let f = Filter { min_risk: Some(30.0), ..Filter::default() };
