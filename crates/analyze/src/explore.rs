@@ -103,7 +103,7 @@ const FACET_VALUES: usize = 10;
 
 /// Runs a query over `scored`, through an index built in memory.
 pub fn explore(scored: &Scored, filter: &Filter, page: usize, limit: usize, facets: bool) -> Page {
-    let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, batch: -1 };
+    let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, generation: 0 };
     match ExploreIndex::from_scored(scored, stamp) {
         Ok(index) => crate::index::query::explore(&index, filter, page, limit, facets),
         Err(_) => scan(scored, filter, page, limit, facets),
@@ -169,7 +169,7 @@ fn matches(scored: &Scored, f: &Filter, i: usize) -> bool {
         && (f.state.is_empty() || f.state.contains(&lifecycle(d, facts.as_of).state))
         && f.name_regex.as_ref().is_none_or(|re| re.is_match(&d.name))
         && f.near.as_ref().is_none_or(|(text, distance)| {
-            edit_distance(d.name.split('.').next().unwrap_or_default(), text) <= *distance
+            within(d.name.split('.').next().unwrap_or_default(), text, *distance)
         })
 }
 
@@ -216,6 +216,14 @@ pub fn contains(net: IpAddr, len: u8, ip: IpAddr) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether `a` is within `distance` edits of `b`. Lengths further apart
+/// than that cannot be, which answers at once for a long `b` (the
+/// full computation is quadratic).
+pub fn within(a: &str, b: &str, distance: usize) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    la.abs_diff(lb) <= distance && edit_distance(a, b) <= distance
 }
 
 /// Levenshtein distance over characters.

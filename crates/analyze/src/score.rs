@@ -81,7 +81,7 @@ pub fn run(
     settings: &Settings,
 ) -> Result<(Scored, ScoringRun), StoreError> {
     let started = Instant::now();
-    let batch = store.newest_batch_id()?.unwrap_or(-1);
+    let generation = store.generation()?;
     let facts = load(store, as_of)?;
     let loaded = started.elapsed().as_secs_f64();
     if facts.domains.is_empty() {
@@ -135,7 +135,7 @@ pub fn run(
     });
     let run = writer.finish(as_of, seconds, &settings_json)?;
     if run.domains_written {
-        let stamp = Stamp { as_of, scored_at: run.scored_at, batch };
+        let stamp = Stamp { as_of, scored_at: run.scored_at, generation };
         write_index(&scored, &order, stamp, store.path());
     }
     info!(

@@ -215,7 +215,7 @@ fn bench_explore() {
     let dir = std::env::var("NSHUNT_BENCH_DIR").map_or_else(|_| std::env::temp_dir(), Into::into);
     let path = path_for(&dir.join(format!("explore-bench-{n}.sqlite")));
     let started = Instant::now();
-    let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, batch: -1 };
+    let stamp = Stamp { as_of: scored.facts.as_of, scored_at: 0, generation: 0 };
     ExploreIndex::write(&scored, &NameOrder::of(&scored.facts), stamp, &path)
         .expect("write the index");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -182,7 +182,7 @@ impl Catalogue {
     /// [`Parsed::skipped`]; with `strict`, the first bad line is the
     /// error. A file without any brand is an error either way.
     pub fn load_user(path: &Path, strict: bool) -> Result<Parsed, CatalogueError> {
-        let text = std::fs::read_to_string(path)
+        let text = read_capped(path)
             .map_err(|source| CatalogueError::Read { path: path.to_owned(), source })?;
         let mut parsed = Catalogue::parse(&text, path);
 
@@ -197,8 +197,10 @@ impl Catalogue {
         Ok(parsed)
     }
 
-    /// Parses catalogue text; `path` names it in errors.
+    /// Parses catalogue text; `path` names it in errors. A byte-order
+    /// mark before the first line is ignored.
     pub fn parse(text: &str, path: &Path) -> Parsed {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut catalogue = Catalogue::default();
         let mut skipped = Vec::new();
 
@@ -283,6 +285,28 @@ impl Catalogue {
     pub fn is_empty(&self) -> bool {
         self.brands.is_empty()
     }
+}
+
+/// The most a user catalogue file may hold: thousands of brands take
+/// well under a megabyte; this stops `/dev/zero` or a wrong file.
+pub const MAX_CATALOGUE_BYTES: u64 = 64 << 20;
+
+/// Reads a catalogue file: a regular file (a FIFO or device would block
+/// or never end) of at most [`MAX_CATALOGUE_BYTES`].
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read as _};
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    file.take(MAX_CATALOGUE_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CATALOGUE_BYTES {
+        let limit = MAX_CATALOGUE_BYTES >> 20;
+        return Err(Error::new(ErrorKind::InvalidData, format!("larger than {limit} MiB")));
+    }
+    Ok(text)
 }
 
 fn parse_line(line: &str) -> Result<Brand, String> {

@@ -226,3 +226,25 @@ fn a_bad_catalogue_is_not_imported() {
     let output = env.run(&["brands", "--import", path, "paypal.com"]);
     assert_eq!(output.status.code(), Some(2), "--import takes no names");
 }
+
+#[test]
+fn devices_fifos_and_byte_order_marks() {
+    let env = Env::new();
+    zorblax_store(&env);
+    let fifo = env.path("pipe.tsv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for path in ["/dev/zero", fifo.to_str().unwrap()] {
+        let started = std::time::Instant::now();
+        let output = env.run(&["brands", "--import", path]);
+        assert_eq!(output.status.code(), Some(2), "{path}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("not a regular file"), "{path}: {stderr}");
+        assert!(started.elapsed().as_secs() < 10, "{path} was read instead of refused");
+    }
+
+    let bom = env.path("bom.tsv");
+    std::fs::write(&bom, "\u{feff}zorblax\tZorblax\tretail\tzorblax\tzorblax.example\r\n").unwrap();
+    let output = env.run(&["brands", "--strict", "--import", bom.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -480,6 +480,16 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
     assert_eq!(page, before[0]);
     assert!(stderr.contains("damaged") && stderr.contains("nshunt score"), "{stderr}");
 
+    // Something other than a file in its place is named too, at once
+    // (opening a FIFO would wait for a writer).
+    std::fs::remove_file(&index).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&index).status().unwrap();
+    assert!(made.success());
+    let (page, stderr) = explore(&env, queries[0]);
+    assert_eq!(page, before[0]);
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    std::fs::remove_file(&index).unwrap();
+
     // An ingest without rescoring makes the index stale, and explore
     // says so instead of answering from old data.
     env.ok(&["-q", "score"]);

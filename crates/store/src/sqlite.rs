@@ -138,6 +138,26 @@ impl SqliteStore {
             .map_err(self.sql("find the newest batch"))
     }
 
+    /// A number that changes whenever what scoring reads changes: a
+    /// batch is added, or the brand catalogue is imported or removed.
+    /// It is a hash of the newest batch's id and content hash and the
+    /// catalogue, so that a copy of the store that took another batch
+    /// since has another generation even at the same batch id.
+    pub fn generation(&self) -> Result<u64, StoreError> {
+        let sql = "SELECT coalesce((SELECT id || ':' || content_hash FROM batches
+                                    ORDER BY id DESC LIMIT 1), '')
+                   || '|' || coalesce((SELECT changed_at || ':' || coalesce(text, '')
+                                       FROM brand_catalogue WHERE id = 1), '')";
+        let text: String = self
+            .conn
+            .query_row(sql, [], |row| row.get(0))
+            .map_err(self.sql("read the store's generation"))?;
+        // FNV-1a: stable across builds, unlike std's hasher.
+        Ok(text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        }))
+    }
+
     /// Connection settings. Page size and WAL mode are properties of the
     /// file, set by the first writer; the others apply to this
     /// connection.

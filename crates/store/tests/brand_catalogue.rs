@@ -48,3 +48,42 @@ fn a_catalogue_change_makes_older_scores_stale() {
     store.remove_brand_catalogue(i64::MAX / 2 + 1).unwrap();
     assert!(store.scores_are_stale().unwrap(), "nor since the removal");
 }
+
+#[test]
+fn the_generation_follows_batches_and_the_catalogue() {
+    let (dir, path, mut store) = temp_store();
+    let empty = store.generation().unwrap();
+    assert_eq!(store.generation().unwrap(), empty, "stable while nothing changes");
+
+    store.set_brand_catalogue(&catalogue("a\tA\tbank\taaaaa\t\n", 100)).unwrap();
+    let imported = store.generation().unwrap();
+    assert_ne!(imported, empty);
+    store.set_brand_catalogue(&catalogue("b\tB\tbank\tbbbbb\t\n", 100)).unwrap();
+    let replaced = store.generation().unwrap();
+    assert_ne!(replaced, imported, "another catalogue in the same second");
+    store.remove_brand_catalogue(100).unwrap();
+    assert_ne!(store.generation().unwrap(), replaced);
+
+    // Two copies of one store that each take a different batch have
+    // the same newest batch id but different generations.
+    drop(store);
+    let copy = dir.path().join("copy.sqlite");
+    std::fs::copy(&path, &copy).unwrap();
+    let labels = |store_path: &std::path::Path, hash: &str| {
+        let mut store = SqliteStore::open(store_path).unwrap();
+        let meta = nshunt_store::BatchMeta::input("labels", Some("t"), "f", hash, 1_000);
+        {
+            let nshunt_store::LabelStart::New(writer) = store.begin_labels(meta).unwrap() else {
+                panic!("a new batch")
+            };
+            let summary =
+                nshunt_store::BatchSummary { records: 0, skipped: 0, bytes: 0, observed_at: None };
+            writer.commit(summary).unwrap();
+        }
+        (store.newest_batch_id().unwrap(), store.generation().unwrap())
+    };
+    let (first_id, first) = labels(&path, "one");
+    let (second_id, second) = labels(&copy, "two");
+    assert_eq!(first_id, second_id);
+    assert_ne!(first, second);
+}

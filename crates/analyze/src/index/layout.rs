@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! magic "NSHXIDX1" | version u32 | sections u32 | as_of i64 | scored_at i64 | domains u64
-//! | batch i64
+//! | generation u64
 //! sections × (offset u64, length u64)
 //! sections, each starting on a multiple of 8
 //! ```
@@ -232,7 +232,7 @@ impl Writer {
         buf.extend_from_slice(&stamp.as_of.to_le_bytes());
         buf.extend_from_slice(&stamp.scored_at.to_le_bytes());
         buf.extend_from_slice(&domains.to_le_bytes());
-        buf.extend_from_slice(&stamp.batch.to_le_bytes());
+        buf.extend_from_slice(&stamp.generation.to_le_bytes());
         buf.resize(HEADER + id::COUNT * 16, 0);
         Writer { buf, table: vec![(0, 0); id::COUNT] }
     }
@@ -267,8 +267,8 @@ pub struct Header {
     pub scored_at: i64,
     /// Domains.
     pub domains: u64,
-    /// The newest batch of the store it was built from (-1: none).
-    pub batch: i64,
+    /// The store's generation it was built from.
+    pub generation: u64,
 }
 
 /// Reads the header and the section table of `bytes`.
@@ -296,7 +296,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Header, Vec<(usize, usize)>), IndexError> 
         as_of: u64_at(head, 16) as i64,
         scored_at: u64_at(head, 24) as i64,
         domains: u64_at(head, 32),
-        batch: u64_at(head, 40) as i64,
+        generation: u64_at(head, 40),
     };
     let table =
         bytes.get(HEADER..HEADER + id::COUNT * 16).ok_or_else(|| bad("section table cut short"))?;

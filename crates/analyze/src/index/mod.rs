@@ -31,6 +31,11 @@
 //! - The file is mapped, not copied: a file truncated by another
 //!   program while a query runs can stop that query (nshunt itself
 //!   only ever replaces the file by renaming).
+//! - The index is trusted like the store: sizes and offsets are checked
+//!   when it is opened, but its contents are not checksummed (hashing
+//!   two gigabytes would cost a second per query). A file altered
+//!   in place but still well formed gives wrong answers; `nshunt score`
+//!   rewrites it, and deleting it makes explore work from the store.
 
 mod build;
 pub mod layout;
@@ -82,17 +87,19 @@ pub fn path_for(store: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// What an index is of: the moment, the scoring run and the newest
-/// batch of the store. An index answers for a store only while that
-/// batch is still its newest and the moment is the one asked for.
+/// What an index is of: the moment, the scoring run and the store's
+/// generation ([`nshunt_store::SqliteStore::generation`]: its newest
+/// batch and its brand catalogue). An index answers for a store only
+/// while the store is of that generation and the moment is the one
+/// asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     /// The moment the scores are as of.
     pub as_of: i64,
     /// When the scoring run ran.
     pub scored_at: i64,
-    /// The store's newest batch id when the run loaded it (-1: none).
-    pub batch: i64,
+    /// The store's generation when the run loaded it.
+    pub generation: u64,
 }
 
 /// Domains and each kind's entities in the byte order of their names:
@@ -170,23 +177,20 @@ impl ExploreIndex {
         path: &Path,
     ) -> Result<(), IndexError> {
         let bytes = build::build(scored, order, stamp);
-        let io = |source| IndexError::Io { path: path.to_owned(), source };
         remove_abandoned(path);
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(format!("{TEMPORARY}{}", std::process::id()));
         let temporary = PathBuf::from(temporary);
+        let io = |source| IndexError::Io { path: temporary.clone(), source };
 
-        let written = (|| {
-            let mut file = fs::File::create(&temporary)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&temporary, path)
-        })();
-        if written.is_err() {
+        let mut file = create_new(&temporary).map_err(io)?;
+        let written = file.write_all(&bytes).and_then(|()| file.sync_all());
+        drop(file);
+        if let Err(error) = written.and_then(|()| fs::rename(&temporary, path)) {
             let _ = fs::remove_file(&temporary);
+            return Err(io(error));
         }
-        written.map_err(io)
+        Ok(())
     }
 
     /// An index from bytes (a copy of a file), its layout checked: for
@@ -195,9 +199,16 @@ impl ExploreIndex {
         Self::from_backing(Backing::Owned(bytes))
     }
 
-    /// Maps the index at `path` and checks its layout.
+    /// Maps the index at `path` and checks its layout. Anything but a
+    /// regular file (a folder, a FIFO that would block, a device) is
+    /// refused before it is opened.
     pub fn open(path: &Path) -> Result<Self, IndexError> {
         let io = |source| IndexError::Io { path: path.to_owned(), source };
+        if !fs::metadata(path).map_err(io)?.is_file() {
+            return Err(IndexError::Damaged {
+                what: format!("{} is not a regular file", path.display()),
+            });
+        }
         let file = fs::File::open(path).map_err(io)?;
         // SAFETY: the map is read-only, and nshunt never writes an index
         // file in place: a new index is written to another name and
@@ -223,7 +234,7 @@ impl ExploreIndex {
         Stamp {
             as_of: self.header.as_of,
             scored_at: self.header.scored_at,
-            batch: self.header.batch,
+            generation: self.header.generation,
         }
     }
 
@@ -315,6 +326,28 @@ impl ExploreIndex {
                 });
             }
         }
+        let ends = [
+            (self.u64s(id::NAME_OFF), self.bytes(id::NAME_BYTES).len()),
+            (self.u64s(id::ENT_OFF), self.u32s(id::ENTS).len()),
+            (self.u64s(id::ADDR_OFF), self.addrs(id::ADDRS).len()),
+            (self.u64s(id::HOLDER_OFF), self.bytes(id::HOLDER_BYTES).len()),
+        ];
+        let tables = [id::BRAND_TABLE, id::CATEGORY_TABLE, id::COUNTRY_TABLE, id::ORG_TABLE]
+            .map(|t| (self.u64s(t), self.bytes(t + 1).len()));
+        let kinds = EntityKind::ALL.map(|k| id::KIND_BASE + 5 * k.index());
+        let lists = kinds.map(|base| (self.u64s(base), self.u32s(base + 1).len()));
+        let names = kinds.map(|base| (self.u64s(base + 2), self.bytes(base + 3).len()));
+        for (offsets, len) in ends.into_iter().chain(tables).chain(lists).chain(names) {
+            let last = offsets.len().checked_sub(1).map_or(0, |i| offsets.u64(i));
+            if offsets.is_empty() || offsets.u64(0) != 0 || last != len as u64 {
+                return Err(IndexError::Damaged { what: "offsets do not match their data".into() });
+            }
+        }
+        for base in kinds {
+            if self.u32s(base + 4).len() + 1 != self.u64s(base + 2).len() {
+                return Err(IndexError::Damaged { what: "entity tables disagree".into() });
+            }
+        }
         let pairs = self.addrs(id::ADDR_KEYS).len();
         if self.u32s(id::ADDR_DOMAINS).len() != pairs || self.addrs(id::ADDRS).len() != pairs {
             return Err(IndexError::Damaged { what: "address sections disagree".into() });
@@ -326,6 +359,19 @@ impl ExploreIndex {
 /// What a temporary index file's name adds to the index's, before the
 /// writer's process id.
 const TEMPORARY: &str = ".tmp-";
+
+/// Creates `path` for writing, never through an existing file or link
+/// of that name: one is removed first (a leftover, or planted), and the
+/// file is then created exclusively.
+fn create_new(path: &Path) -> std::io::Result<fs::File> {
+    match fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            fs::OpenOptions::new().write(true).create_new(true).open(path)
+        }
+        other => other,
+    }
+}
 
 /// Removes the temporary files beside `path` older than an hour: left
 /// by scoring runs that were killed while writing (a run writes one in

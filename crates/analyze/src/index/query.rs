@@ -20,7 +20,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use super::layout::{U32s, id};
 use super::{ExploreIndex, split_word};
-use crate::explore::{FacetValue, Filter, Page, edit_distance};
+use crate::explore::{FacetValue, Filter, Page, within};
 use crate::facts::EntityKind;
 use crate::investigate::Member;
 use crate::lifecycle::State;
@@ -269,7 +269,10 @@ fn networks(index: &ExploreIndex, networks: &[(IpAddr, u8)]) -> Vec<u32> {
         let (low, high) = bounds(net, len);
         let first = partition(keys.len(), |i| keys.addr(i) < low);
         let end = partition(keys.len(), |i| keys.addr(i) <= high);
-        out.extend((first..end).map(|i| domains.u32(i)));
+        // An IPv6 network holds no IPv4 address, though IPv4 keys are
+        // stored inside IPv6's space (`::ffff:0:0/96`).
+        let family = |i: &usize| net.is_ipv4() == is_mapped(&keys.addr(*i));
+        out.extend((first..end).filter(family).map(|i| domains.u32(i)));
     }
     out.sort_unstable();
     out.dedup();
@@ -284,6 +287,11 @@ fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
         if before(mid) { low = mid + 1 } else { high = mid }
     }
     low
+}
+
+/// Whether a key is an IPv4 address (mapped into IPv6).
+fn is_mapped(key: &[u8; 16]) -> bool {
+    key[..10].iter().all(|&b| b == 0) && key[10] == 0xff && key[11] == 0xff
 }
 
 /// The lowest and highest address keys in `net/len`.
@@ -362,7 +370,7 @@ impl<'a> Columns<'a> {
         let name = self.index.strs(id::NAME_OFF).get(i);
         self.f.name_regex.as_ref().is_none_or(|re| re.is_match(name))
             && self.f.near.as_ref().is_none_or(|(text, distance)| {
-                edit_distance(name.split('.').next().unwrap_or_default(), text) <= *distance
+                within(name.split('.').next().unwrap_or_default(), text, *distance)
             })
     }
 }

@@ -16,7 +16,7 @@ use crate::score::{Scored, score_facts};
 /// The small evaluation world, with what it leaves out added: themes,
 /// AS holders, registrant countries and organisations, last sightings.
 fn stamp(scored: &Scored) -> Stamp {
-    Stamp { as_of: scored.facts.as_of, scored_at: 1234, batch: 56 }
+    Stamp { as_of: scored.facts.as_of, scored_at: 1234, generation: 56 }
 }
 
 fn scored() -> Scored {
@@ -151,6 +151,17 @@ fn networks_and_edit_distance() {
         assert_eq!(ours, scan(&scored, &f, 1, 10, false), "/{len}");
         assert!(ours.total > 0);
     }
+    let any_v6: IpAddr = "::".parse().unwrap();
+    let f = Filter { cidr: vec![(any_v6, 0)], ..Filter::default() };
+    let ours = super::query::explore(&index, &f, 1, 10, false);
+    assert_eq!(ours, scan(&scored, &f, 1, 10, false), "::/0 holds no IPv4 address");
+
+    let long = "x".repeat(100_000);
+    let f = Filter { near: Some((long, 3)), ..Filter::default() };
+    let started = std::time::Instant::now();
+    assert_eq!(super::query::explore(&index, &f, 1, 10, false).total, 0);
+    assert!(started.elapsed().as_secs() < 5, "a long --near text is not refused at once");
+
     let first = scored.facts.domains[3].name.split('.').next().unwrap().to_owned();
     let f = Filter { near: Some((first, 1)), ..Filter::default() };
     assert_eq!(super::query::explore(&index, &f, 1, 10, false), scan(&scored, &f, 1, 10, false));

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
 /// the store (and says why, unless another moment was asked for).
 fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Option<ExploreIndex>> {
     let path = index::path_for(store.path());
-    let newest = store.newest_batch_id()?.unwrap_or(-1);
+    let generation = store.generation()?;
     let stale = || {
         format!(
             "the explore index {} is not current; loading the store instead (slower): \
@@ -69,7 +69,7 @@ fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Optio
         }
     };
     let stamp = index.stamp();
-    if stamp.batch != newest {
+    if stamp.generation != generation {
         note(ctx, &stale());
         return Ok(None);
     }
@@ -117,6 +117,18 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         bail!("--min-risk {min}: give a number from 0 to 100");
     }
     let moment = |t: &Option<String>| t.as_deref().map(parse_moment).transpose();
+    let window = |from: &Option<String>, to: &Option<String>, option: &str| {
+        let (start, end) = (moment(from)?, moment(to)?);
+        if let (Some(s), Some(e)) = (start, end)
+            && s > e
+        {
+            bail!("--{option}-from is after --{option}-to: the window is empty");
+        }
+        Ok::<_, anyhow::Error>((start, end))
+    };
+    let first_seen = window(&a.first_seen_from, &a.first_seen_to, "first-seen")?;
+    let last_seen = window(&a.last_seen_from, &a.last_seen_to, "last-seen")?;
+    let created = window(&a.created_from, &a.created_to, "created")?;
     Ok(Filter {
         nameserver: a.nameserver.iter().map(|n| n.trim_end_matches('.').to_lowercase()).collect(),
         asn,
@@ -130,9 +142,9 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         brand: a.brand.clone(),
         theme: a.theme.iter().map(|t| t.to_lowercase()).collect(),
         category: a.category.clone(),
-        first_seen: (moment(&a.first_seen_from)?, moment(&a.first_seen_to)?),
-        last_seen: (moment(&a.last_seen_from)?, moment(&a.last_seen_to)?),
-        created: (moment(&a.created_from)?, moment(&a.created_to)?),
+        first_seen,
+        last_seen,
+        created,
         min_risk: a.min_risk,
         state,
         name_regex,

@@ -17,6 +17,12 @@ use crate::time::format_moment;
 mod html;
 
 pub fn run(ctx: &Context, args: &InvestigateArgs) -> Result<()> {
+    if args.domain.trim().parse::<std::net::IpAddr>().is_ok() {
+        bail!(
+            "{:?} is an address: investigate takes a domain (`nshunt ip` shows an address)",
+            args.domain
+        );
+    }
     let name = cli_name(&args.domain)?;
     let domain = registered_domain(name.as_str())
         .with_context(|| format!("{name} is a public suffix, not a domain to investigate"))?;
