@@ -85,6 +85,8 @@ pub struct FacetValue {
 /// A page of results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page {
+    /// The moment the answer is as of.
+    pub as_of: i64,
     /// Domains matching every filter.
     pub total: u64,
     /// The page number, from 1.
@@ -125,7 +127,7 @@ pub fn scan(scored: &Scored, filter: &Filter, page: usize, limit: usize, facets:
     let start = page.saturating_sub(1).saturating_mul(limit);
     let results = hits.iter().skip(start).take(limit).map(|&i| member(scored, i)).collect();
     let facets = if facets { facet(scored, &hits) } else { BTreeMap::new() };
-    Page { total: hits.len() as u64, page, limit, results, facets }
+    Page { as_of: facts.as_of, total: hits.len() as u64, page, limit, results, facets }
 }
 
 fn matches(scored: &Scored, f: &Filter, i: usize) -> bool {
@@ -168,9 +170,7 @@ fn matches(scored: &Scored, f: &Filter, i: usize) -> bool {
         && f.min_risk.is_none_or(|min| scored.risks[i].risk >= min)
         && (f.state.is_empty() || f.state.contains(&lifecycle(d, facts.as_of).state))
         && f.name_regex.as_ref().is_none_or(|re| re.is_match(&d.name))
-        && f.near.as_ref().is_none_or(|(text, distance)| {
-            within(d.name.split('.').next().unwrap_or_default(), text, *distance)
-        })
+        && f.near.as_ref().is_none_or(|(text, distance)| near(&d.name, text, *distance))
 }
 
 fn registrant_matches(d: &DomainFacts, f: &Filter, addresses: &[&str]) -> bool {
@@ -216,6 +216,15 @@ pub fn contains(net: IpAddr, len: u8, ip: IpAddr) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the first label of `name` is within `distance` edits of
+/// `text`, as written or, for an IDN (`xn--`), in its Unicode form: an
+/// analyst types `youtubeç`, not its punycode.
+pub fn near(name: &str, text: &str, distance: usize) -> bool {
+    let label = name.split('.').next().unwrap_or_default();
+    within(label, text, distance)
+        || (label.starts_with("xn--") && within(&idna::domain_to_unicode(label).0, text, distance))
 }
 
 /// Whether `a` is within `distance` edits of `b`. Lengths further apart
@@ -314,6 +323,10 @@ mod tests {
         assert_eq!(edit_distance("paypal", "paypa1"), 1);
         assert_eq!(edit_distance("paypal", "pyapal"), 2);
         assert_eq!(edit_distance("", "abc"), 3);
+        assert!(near("xn--youtube-0xa.com", "youtubeç", 0), "the Unicode form counts");
+        assert!(near("xn--youtube-0xa.com", "youtube", 1));
+        assert!(!near("xn--youtube-0xa.com", "youtube", 0));
+        assert!(near("paypa1.example", "paypal", 1));
         assert!(contains("192.0.2.0".parse().unwrap(), 24, "192.0.2.77".parse().unwrap()));
         assert!(!contains("192.0.2.0".parse().unwrap(), 24, "192.0.3.1".parse().unwrap()));
         assert!(contains("2001:db8::".parse().unwrap(), 32, "2001:db8:1::1".parse().unwrap()));

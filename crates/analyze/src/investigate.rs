@@ -153,6 +153,8 @@ pub struct Cluster {
 /// An investigation's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Investigation {
+    /// The moment it is as of.
+    pub as_of: i64,
     /// The seed.
     pub seed: Member,
     /// The seed's entities with their reputations, rarest first, and
@@ -232,6 +234,7 @@ pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investiga
     seed_entities.dedup_by(|a, b| a.0.kind == b.0.kind && a.0.value == b.0.value);
 
     Investigation {
+        as_of: facts.as_of,
         seed: member(scored, seed as u32),
         seed_entities,
         related: related.len(),

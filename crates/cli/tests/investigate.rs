@@ -464,6 +464,29 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
     assert_eq!(before[4]["total"], PER_GROUP as u64);
     assert_eq!(before[0]["facets"]["brand"][0]["value"], "Barclays");
 
+    // The same brands by catalogue id, the PTR pattern from one PTR name,
+    // a glob in capitals.
+    let by_id =
+        explore(&env, &["--brand", "barclays", "--ptr", "192-0-2-10.static.hostone.test"]).0;
+    let by_name = explore(&env, &["--brand", "Barclays", "--ptr", "*.static.hostone.test"]).0;
+    assert_eq!(by_id, by_name);
+    assert_eq!(by_id["total"], 4, "{}", by_id["results"]);
+    let glob = explore(&env, &["--name-glob", "BARCLAYS-LOGIN-*.TEST"]).0;
+    assert_eq!(glob["total"], 4);
+    assert!(
+        before[0]["as_of"].as_str().is_some_and(|t| t.starts_with("2026-")),
+        "{}",
+        before[0]["as_of"]
+    );
+
+    // NDJSON: a line per domain, then a line per facet value.
+    let ndjson = env.ok(&["explore", "--format", "ndjson", "--facets", "--ns", "crime-ns.test"]);
+    let lines: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows = lines.iter().filter(|l| l.get("domain").is_some()).count();
+    let facets = lines.iter().filter(|l| l.get("facet").is_some()).count();
+    assert_eq!((rows, rows + facets), (2 * PER_GROUP, lines.len()));
+    assert!(facets > 5);
+
     env.ok(&["-q", "score"]);
     let index = env.path("store.sqlite-explore");
     assert!(std::fs::metadata(&index).is_ok_and(|m| m.len() > 0), "scoring wrote no index");

@@ -20,7 +20,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use super::layout::{U32s, id};
 use super::{ExploreIndex, split_word};
-use crate::explore::{FacetValue, Filter, Page, within};
+use crate::explore::{FacetValue, Filter, Page, near};
 use crate::facts::EntityKind;
 use crate::investigate::Member;
 use crate::lifecycle::State;
@@ -43,7 +43,8 @@ pub fn explore(
     let start = page.saturating_sub(1).saturating_mul(limit);
     let results = hits.iter().skip(start).take(limit).map(|&d| member(index, d)).collect();
     let facets = if facets { facet(index, &hits) } else { BTreeMap::new() };
-    Page { total: hits.len() as u64, page, limit, results, facets }
+    let as_of = index.stamp().as_of;
+    Page { as_of, total: hits.len() as u64, page, limit, results, facets }
 }
 
 /// Every domain matching `filter`, riskiest first.
@@ -369,9 +370,7 @@ impl<'a> Columns<'a> {
         }
         let name = self.index.strs(id::NAME_OFF).get(i);
         self.f.name_regex.as_ref().is_none_or(|re| re.is_match(name))
-            && self.f.near.as_ref().is_none_or(|(text, distance)| {
-                within(name.split('.').next().unwrap_or_default(), text, *distance)
-            })
+            && self.f.near.as_ref().is_none_or(|(text, distance)| near(name, text, *distance))
     }
 }
 

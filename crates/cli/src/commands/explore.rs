@@ -17,8 +17,11 @@ use crate::output::{self, Format, Table, thousands};
 use crate::time::{format_moment, parse_moment};
 
 pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
-    let filter = filter(args)?;
+    let mut filter = filter(args)?;
     let store = ctx.read_store()?;
+    if !filter.brand.is_empty() {
+        filter.brand = brand_names(ctx, &store, &filter.brand)?;
+    }
     let as_of = ctx.as_of(&store)?;
     let (page, limit) = (args.page as usize, args.limit as usize);
     let page = match current_index(ctx, &store, as_of)? {
@@ -33,10 +36,7 @@ pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
     let mut out = ctx.stdout();
     match ctx.global.format {
         Format::Text => write_text(&mut out, &page, as_of)?,
-        Format::Ndjson if !args.facets => output::write_ndjson_rows(
-            &mut out,
-            &output::to_json(&page.results)?.as_array().cloned().unwrap_or_default(),
-        )?,
+        Format::Ndjson => write_ndjson(&mut out, &page)?,
         format => output::write_json(&mut out, &output::to_json(&page)?, format)?,
     }
     finish(out)
@@ -80,6 +80,44 @@ fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Optio
     Ok(Some(index))
 }
 
+/// `--brand` values as the brands' names: a catalogue id (`paypal`) or
+/// a name (`PayPal`) of the shipped or stored catalogue. A value that is
+/// neither is kept (and said).
+fn brand_names(ctx: &Context, store: &SqliteStore, wanted: &[String]) -> Result<Vec<String>> {
+    let catalogue = nshunt_analyze::load::brand_catalogue(store)?;
+    let mut names = Vec::new();
+    for value in wanted {
+        let found = catalogue
+            .brands()
+            .iter()
+            .find(|b| b.id.eq_ignore_ascii_case(value) || b.name.eq_ignore_ascii_case(value));
+        match found {
+            Some(brand) => names.push(brand.name.clone()),
+            None => {
+                note(ctx, &format!("no brand {value:?} in the catalogue (by id or name)"));
+                names.push(value.clone());
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// NDJSON: one line per domain, then one per facet value
+/// (`{"facet": "asn", "value": …}`).
+fn write_ndjson(out: &mut impl Write, page: &Page) -> Result<()> {
+    let mut rows = output::to_json(&page.results)?.as_array().cloned().unwrap_or_default();
+    for (attribute, values) in &page.facets {
+        for value in values {
+            let mut row = output::to_json(value)?;
+            if let Some(object) = row.as_object_mut() {
+                object.insert("facet".into(), attribute.clone().into());
+            }
+            rows.push(row);
+        }
+    }
+    Ok(output::write_ndjson_rows(out, &rows)?)
+}
+
 fn note(ctx: &Context, text: &str) {
     if !ctx.global.quiet {
         crate::diag!("note: {text}");
@@ -108,7 +146,7 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         .collect::<Result<Vec<_>>>()?;
     let name_regex = match (&a.name_regex, &a.name_glob) {
         (Some(re), _) => Some(Regex::new(re).with_context(|| format!("bad --name-regex {re:?}"))?),
-        (None, Some(glob)) => Some(glob_regex(glob)?),
+        (None, Some(glob)) => Some(glob_regex(&glob.to_lowercase())?),
         (None, None) => None,
     };
     if let Some(min) = a.min_risk
@@ -134,7 +172,7 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         asn,
         holder_prefix: a.holder.clone(),
         cidr,
-        ptr_pattern: a.ptr.iter().map(|p| p.trim_end_matches('.').to_lowercase()).collect(),
+        ptr_pattern: a.ptr.iter().map(|p| super::network::pattern_of(p)).collect::<Result<_>>()?,
         registrar: a.registrar.clone(),
         org: a.org.clone(),
         address: a.address.clone(),

@@ -150,7 +150,7 @@ pub fn run_ptr(ctx: &Context, args: &PtrArgs) -> Result<()> {
 }
 
 /// A pattern as given, or the pattern of a PTR name given instead.
-fn pattern_of(text: &str) -> Result<String> {
+pub(crate) fn pattern_of(text: &str) -> Result<String> {
     if text.contains('*') {
         let probe = text.replace('*', "x");
         cli_name(&probe).with_context(|| format!("{text:?} is not a PTR pattern"))?;
