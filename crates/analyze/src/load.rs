@@ -11,7 +11,8 @@
 //! - NS and address records that appeared or ended within the window,
 //!   after the domain was first seen, are its changes (churn);
 //! - registrations give registrar, registrant address, privacy,
-//!   creation and expiry (and the age of name-server domains);
+//!   creation and expiry (and the age of name-server domains); one
+//!   created after the moment is left out;
 //! - the shipped brand catalogue, with the user's catalogue stored by
 //!   `nshunt brands --import` on top ([`brand_catalogue`]), names the
 //!   brand a domain impersonates and gives its themes: the catalogue is
@@ -353,7 +354,10 @@ impl Builder {
     }
 
     fn registration(&mut self, r: &SnapshotRegistration<'_>) {
-        if r.status == "not_found" {
+        // A registration created after the moment is of a later owner
+        // (or of a domain that did not exist yet): the store may hand it
+        // over when it has nothing older.
+        if r.status == "not_found" || r.created.is_some_and(|c| c > self.facts.as_of) {
             return;
         }
         let Some(name) = registered_domain(r.domain) else { return };

@@ -479,6 +479,13 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
         before[0]["as_of"]
     );
 
+    // Before the registrations' creation (2026-05-01) and any record,
+    // none of the domains existed: registrations created later are not
+    // taken for that moment's.
+    let early =
+        explore(&env, &["--as-of", "2026-04-01", "--registrar", "popular registrar, inc."]).0;
+    assert_eq!(early["total"], 0, "{}", early["results"]);
+
     // NDJSON: a line per domain, then a line per facet value.
     let ndjson = env.ok(&["explore", "--format", "ndjson", "--facets", "--ns", "crime-ns.test"]);
     let lines: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -489,6 +496,10 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
 
     env.ok(&["-q", "score"]);
     let index = env.path("store.sqlite-explore");
+    // The domain view of another moment is scored for that moment.
+    let view = env.json(&["domain", "barclays-login-03.test", "--as-of", "2026-05-02"]);
+    assert_eq!(view["risk"]["lifecycle"], "registered", "{}", view["risk"]);
+    assert_eq!(view["risk"]["day"], "2026-05-02T00:00:00Z");
     assert!(std::fs::metadata(&index).is_ok_and(|m| m.len() > 0), "scoring wrote no index");
     for (query, expected) in queries.iter().zip(&before) {
         let (page, stderr) = explore(&env, query);

@@ -243,8 +243,11 @@ fn hostile_labels_and_verdicts_change_nothing_they_should_not() {
     env.ok(&["score", "--as-of", "2026-03-10"]);
     let old = env.json(&["score", "--as-of", "2026-03-02"]);
     assert_eq!(old["domains_written"], false, "{old}");
-    let kept = env.json(&["domain", "shop9.test"]);
+    let kept = env.json(&["domain", "shop9.test", "--as-of", "2026-03-10"]);
     assert_eq!(kept["risk"]["day"], "2026-03-10T00:00:00Z");
+    // Another moment than the stored run's is scored for the view.
+    let other = env.json(&["domain", "shop9.test", "--as-of", "2026-03-05"]);
+    assert_eq!(other["risk"]["day"], "2026-03-05T00:00:00Z");
 
     let list = env.path("mine.txt");
     std::fs::write(&list, "shop1.test\n").unwrap();

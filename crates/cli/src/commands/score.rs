@@ -396,6 +396,39 @@ fn entity_key(kind: EntityKind, text: &str) -> Result<String> {
     }
 }
 
+/// `registered`'s risk as of `as_of`, scored now from the store as of
+/// that moment (the store keeps the newest run's risks only); `None`
+/// when the store does not know it then.
+fn score_at(
+    store: &SqliteStore,
+    registered: &str,
+    as_of: i64,
+) -> Result<Option<nshunt_store::DomainScoreRow>> {
+    let scored = nshunt_analyze::load(store, as_of)?;
+    let Some(i) = scored.domains.iter().position(|d| d.name == registered) else {
+        return Ok(None);
+    };
+    let scored = nshunt_analyze::score_facts(scored, &Settings::default());
+    let (domain, risk) = (&scored.facts.domains[i], &scored.risks[i]);
+    let lifecycle = nshunt_analyze::lifecycle(domain, as_of);
+    let components = nshunt_analyze::risk::COMPONENTS
+        .iter()
+        .zip(risk.components)
+        .filter_map(|(name, value)| value.map(|v| ((*name).to_owned(), v)))
+        .collect();
+    Ok(Some(nshunt_store::DomainScoreRow {
+        domain: registered.to_owned(),
+        day: nshunt_store::day_of(as_of),
+        risk: risk.risk,
+        top: risk.top.to_owned(),
+        state: risk.state.map(str::to_owned),
+        lifecycle: lifecycle.state.as_str().to_owned(),
+        lifecycle_evidence: lifecycle.evidence,
+        components,
+        brand: domain.brand.clone(),
+    }))
+}
+
 /// A domain's risk and the evidence behind each component, for the
 /// domain view.
 #[derive(Debug, Serialize)]
@@ -413,7 +446,17 @@ impl DomainRisk {
     pub fn of(store: &SqliteStore, view: &DomainView, as_of: i64) -> Result<Option<DomainRisk>> {
         let registered = nshunt_analyze::load::registered_domain(&view.domain)
             .unwrap_or_else(|| view.domain.clone());
-        let Some(score) = store.domain_score(&registered)? else { return Ok(None) };
+        let stored = store.domain_score(&registered)?;
+        let score = match stored {
+            // The store keeps the newest run's risks only: another day
+            // is scored now, from the store as of that moment.
+            Some(row) if row.day == nshunt_store::day_of(as_of) => row,
+            _ if store.last_scoring_run()?.is_none() => return Ok(None),
+            _ => match score_at(store, &registered, as_of)? {
+                Some(row) => row,
+                None => return Ok(None),
+            },
+        };
 
         let mut keys: Vec<(EntityKind, String)> = Vec::new();
         keys.extend(view.nsdomaininfo.iter().map(|n| (EntityKind::NsDomain, n.ns_domain.clone())));
