@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use nshunt_brands::{Catalogue, Detector};
+use nshunt_brands::{Catalogue, Detector, Keyword};
 use nshunt_model::DomainName;
 
 fn shipped() -> &'static (Catalogue, Detector) {
@@ -34,11 +34,7 @@ fuzz_target!(|data: &[u8]| {
 fn check_catalogue(text: &str) {
     let parsed = Catalogue::parse(text, Path::new("fuzz.tsv"));
     for brand in parsed.catalogue.brands() {
-        let keywords: Vec<String> = brand
-            .keywords
-            .iter()
-            .map(|k| if k.word { format!("={}", k.text) } else { k.text.clone() })
-            .collect();
+        let keywords: Vec<String> = brand.keywords.iter().map(Keyword::written).collect();
         let domains: Vec<&str> = brand.domains.iter().map(|d| d.as_str()).collect();
         let line = format!(
             "{}\t{}\t{}\t{}\t{}\n",

@@ -108,6 +108,13 @@ pub struct Keyword {
     pub word: bool,
 }
 
+impl Keyword {
+    /// The keyword as a catalogue file writes it (`=` before a word).
+    pub fn written(&self) -> String {
+        if self.word { format!("={}", self.text) } else { self.text.clone() }
+    }
+}
+
 /// One brand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Brand {
@@ -247,11 +254,7 @@ impl Catalogue {
     pub fn to_tsv(&self) -> String {
         let mut text = String::new();
         for brand in &self.brands {
-            let keywords: Vec<String> = brand
-                .keywords
-                .iter()
-                .map(|k| if k.word { format!("={}", k.text) } else { k.text.clone() })
-                .collect();
+            let keywords: Vec<String> = brand.keywords.iter().map(Keyword::written).collect();
             let domains: Vec<&str> = brand.domains.iter().map(DomainName::as_str).collect();
             let columns = [
                 brand.id.as_str(),

@@ -152,15 +152,16 @@ fn load(env: &Env) {
     env.ok(&[&quiet[..], &["ingest", "whois"], &date[..], &[whois.as_str()]].concat());
 }
 
-fn members(cluster: &Value) -> Vec<String> {
-    let mut names: Vec<String> = cluster["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["domain"].as_str().unwrap().to_owned())
-        .collect();
+/// The `domain` fields of an array of rows, sorted.
+fn sorted_domains(rows: &Value) -> Vec<String> {
+    let mut names: Vec<String> =
+        rows.as_array().unwrap().iter().map(|m| m["domain"].as_str().unwrap().to_owned()).collect();
     names.sort();
     names
+}
+
+fn members(cluster: &Value) -> Vec<String> {
+    sorted_domains(&cluster["members"])
 }
 
 fn common(cluster: &Value) -> Vec<(String, String)> {
@@ -428,14 +429,7 @@ fn explore(env: &Env, args: &[&str]) -> (Value, String) {
 }
 
 fn domains(page: &Value) -> Vec<String> {
-    let mut names: Vec<String> = page["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["domain"].as_str().unwrap().to_owned())
-        .collect();
-    names.sort();
-    names
+    sorted_domains(&page["results"])
 }
 
 #[test]

@@ -261,11 +261,8 @@ fn write_imported(out: &mut impl Write, imported: &Imported) -> Result<()> {
     )?;
     let mut table = Table::new(&["id", "name", "category", "keywords", "domains"]);
     for brand in &imported.brands {
-        let keywords: Vec<String> = brand
-            .keywords
-            .iter()
-            .map(|k| if k.word { format!("={}", k.text) } else { k.text.clone() })
-            .collect();
+        let keywords: Vec<String> =
+            brand.keywords.iter().map(nshunt_brands::Keyword::written).collect();
         let domains: Vec<&str> = brand.domains.iter().map(DomainName::as_str).collect();
         table.row(vec![
             brand.id.clone(),
