@@ -7,9 +7,9 @@
 use std::net::IpAddr;
 
 use libfuzzer_sys::fuzz_target;
+use nshunt_analyze::State;
 use nshunt_analyze::explore::Filter;
 use nshunt_analyze::index::{ExploreIndex, query};
-use nshunt_analyze::State;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(index) = ExploreIndex::from_bytes(data.to_vec()) else { return };
@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
     let v6: IpAddr = "2001:db8::1".parse().expect("address");
     let filters = [
         Filter::default(),
-        Filter { nameserver: vec!["ns1.example".into()], min_risk: Some(10.0), ..Filter::default() },
+        Filter {
+            nameserver: vec!["ns1.example".into()],
+            min_risk: Some(10.0),
+            ..Filter::default()
+        },
         Filter { cidr: vec![(v4, 8), (v6, 32)], state: vec![State::Active], ..Filter::default() },
         Filter {
             holder_prefix: Some("a".into()),

@@ -14,6 +14,7 @@
 //! and `domains` (comma-separated legitimate domains, possibly empty).
 //! `#` starts a comment line.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -210,15 +211,21 @@ impl Catalogue {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut catalogue = Catalogue::default();
         let mut skipped = Vec::new();
+        // Ids seen so far: a set, so that a large catalogue is not
+        // checked in quadratic time.
+        let mut ids: HashSet<String> = HashSet::new();
 
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
-            let checked = parse_line(line).and_then(|brand| catalogue.refuse_duplicate(brand));
+            let checked = parse_line(line).and_then(|brand| refuse_duplicate(&ids, brand));
             match checked {
-                Ok(brand) => catalogue.brands.push(brand),
+                Ok(brand) => {
+                    ids.insert(brand.id.clone());
+                    catalogue.brands.push(brand);
+                }
                 Err(problem) => skipped.push(CatalogueError::Line {
                     path: path.to_owned(),
                     line: n + 1,
@@ -230,19 +237,17 @@ impl Catalogue {
         Parsed { catalogue, skipped }
     }
 
-    fn refuse_duplicate(&self, brand: Brand) -> Result<Brand, String> {
-        match self.get(&brand.id) {
-            Some(_) => Err(format!("brand id {:?} is already defined above", brand.id)),
-            None => Ok(brand),
-        }
-    }
-
     /// Adds `other`'s brands; one with an id already here replaces it.
     pub fn merge(&mut self, other: Catalogue) {
+        let mut at: HashMap<String, usize> =
+            self.brands.iter().enumerate().map(|(i, b)| (b.id.clone(), i)).collect();
         for brand in other.brands {
-            match self.brands.iter_mut().find(|b| b.id == brand.id) {
-                Some(slot) => *slot = brand,
-                None => self.brands.push(brand),
+            match at.get(&brand.id) {
+                Some(&i) => self.brands[i] = brand,
+                None => {
+                    at.insert(brand.id.clone(), self.brands.len());
+                    self.brands.push(brand);
+                }
             }
         }
     }
@@ -288,6 +293,14 @@ impl Catalogue {
     pub fn is_empty(&self) -> bool {
         self.brands.is_empty()
     }
+}
+
+/// A brand whose id `ids` already holds is refused.
+fn refuse_duplicate(ids: &HashSet<String>, brand: Brand) -> Result<Brand, String> {
+    if ids.contains(&brand.id) {
+        return Err(format!("brand id {:?} is already defined above", brand.id));
+    }
+    Ok(brand)
 }
 
 /// The most a user catalogue file may hold: thousands of brands take

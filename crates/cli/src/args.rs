@@ -603,7 +603,7 @@ pub struct ExploreArgs {
     pub created_to: Option<String>,
 
     /// Risk at least this (0 to 100).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub min_risk: Option<f64>,
 
     /// Lifecycle state: registered, waiting, active, parked, sinkholed,
