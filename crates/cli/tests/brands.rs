@@ -159,8 +159,10 @@ fn an_imported_catalogue_reaches_scoring_explore_and_investigate_until_removed()
     assert_eq!(domain_brand(&env, "zorblax.example"), serde_json::Value::Null);
     let login = env.json(&["domain", "zorblax-login.test"]);
     assert!(login["risk"]["components"]["impersonation"].is_number(), "{}", login["risk"]);
-    let risk = env.json(&["risk", "zorblax-login.test", "zorblax.example"]);
+    let risk = env.json(&["risk", "zorblax-login.test", "zorblax.example", "zorblax-new.test"]);
     assert_eq!(risk["results"][0]["brand"], "Zorblax", "{risk}");
+    assert_eq!(risk["results"][0]["lifecycle"], "active", "{risk}");
+    assert_eq!(risk["results"][2]["lifecycle"], serde_json::Value::Null, "not in the store");
     assert!(risk["results"][0]["components"]["impersonation"].is_number(), "{risk}");
     assert_eq!(risk["results"][1]["brand"], serde_json::Value::Null, "{risk}");
     assert!(risk["results"][1]["components"].get("impersonation").is_none(), "{risk}");

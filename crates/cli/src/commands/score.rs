@@ -610,6 +610,9 @@ struct NameRisk {
     risk: f64,
     top: &'static str,
     state: Option<&'static str>,
+    /// Its lifecycle state as of the moment (`waiting`, `active`, …);
+    /// `null` for a name the store does not hold.
+    lifecycle: Option<&'static str>,
     /// The brand it impersonates (the shipped catalogue's and the
     /// store's), when one was detected.
     brand: Option<String>,
@@ -654,7 +657,8 @@ pub fn run_risk(ctx: &Context, args: &crate::args::RiskArgs) -> Result<()> {
     let mut results = Vec::with_capacity(names.len());
     for (name, domain) in names {
         let Some(&i) = index.get(domain.as_str()) else { continue };
-        let risk = &scored.risks[i];
+        let (risk, d) = (&scored.risks[i], &scored.facts.domains[i]);
+        let in_store = d.first_seen.is_some() || d.created.is_some();
         let components = nshunt_analyze::risk::COMPONENTS
             .iter()
             .zip(risk.components)
@@ -666,10 +670,10 @@ pub fn run_risk(ctx: &Context, args: &crate::args::RiskArgs) -> Result<()> {
             risk: risk.risk,
             top: risk.top,
             state: risk.state,
-            brand: scored.facts.domains[i].brand.clone(),
+            lifecycle: in_store.then(|| nshunt_analyze::lifecycle(d, as_of).state.as_str()),
+            brand: d.brand.clone(),
             components,
-            in_store: scored.facts.domains[i].first_seen.is_some()
-                || scored.facts.domains[i].created.is_some(),
+            in_store,
         });
     }
     let flagged = results.iter().filter(|r| r.risk >= settings.threshold).count() as u64;
@@ -800,7 +804,8 @@ fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
     match ctx.global.format {
         Format::Text => {
             let mut table =
-                Table::new(&["name", "risk", "because", "state", "brand"]).right_align(&[1]);
+                Table::new(&["name", "risk", "because", "state", "lifecycle", "brand"])
+                    .right_align(&[1]);
             for r in &o.results {
                 let state = r.state.unwrap_or("-").to_owned();
                 let brand = r.brand.as_deref().map_or_else(|| "-".into(), output::sanitize);
@@ -809,6 +814,7 @@ fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
                     format!("{:.1}", r.risk),
                     r.top.to_owned(),
                     state,
+                    r.lifecycle.unwrap_or("-").to_owned(),
                     brand,
                 ]);
             }
