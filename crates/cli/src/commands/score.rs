@@ -803,9 +803,8 @@ fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
     let mut out = ctx.stdout();
     match ctx.global.format {
         Format::Text => {
-            let mut table =
-                Table::new(&["name", "risk", "because", "state", "lifecycle", "brand"])
-                    .right_align(&[1]);
+            let mut table = Table::new(&["name", "risk", "because", "state", "lifecycle", "brand"])
+                .right_align(&[1]);
             for r in &o.results {
                 let state = r.state.unwrap_or("-").to_owned();
                 let brand = r.brand.as_deref().map_or_else(|| "-".into(), output::sanitize);
