@@ -183,6 +183,9 @@ pub struct Detector {
     lure: FastSet<Box<[u8]>>,
     places: FastSet<Box<[u8]>>,
     common: FastSet<Box<[u8]>>,
+    /// Distinctive keywords as written: a token that is one is another
+    /// brand named beside a word brand (`paypal-amazon-login`).
+    distinctive: FastSet<Box<[u8]>>,
     legit_below: LegitTable,
     legit_only: LegitTable,
     theme_ac: AhoCorasick,
@@ -230,6 +233,11 @@ impl Detector {
         let weak = weak_index(&keywords);
         let (legit_below, legit_only) = legit_tables(catalogue);
         let (theme_ac, theme_pattern) = theme_automaton();
+        let distinctive = keywords
+            .iter()
+            .filter(|k| k.class == Class::Distinctive)
+            .map(|k| k.text.as_bytes().into())
+            .collect();
 
         tracing::debug!(
             brands = brands.len(),
@@ -250,6 +258,7 @@ impl Detector {
             lure: folded_set(words::lure_words()),
             places: folded_set(words::PLACES.iter().copied()),
             common: folded_set(words::COMMON.iter().copied()),
+            distinctive,
             legit_below,
             legit_only,
             theme_ac,
@@ -418,14 +427,17 @@ impl Detector {
 
     /// A keyword that is a whole token: fine for distinctive keywords;
     /// words and short keywords need every other token to be a lure word,
-    /// a place or digits. Returns the other tokens, for the explanation.
+    /// a place, digits or another brand's distinctive keyword
+    /// (`paypal-amazon-login` names Amazon too). Returns the other
+    /// tokens, for the explanation.
     fn beside_tokens(&self, view: &LabelView<'_>, k: &Kw, ts: usize, te: usize) -> Option<String> {
         let others: Vec<(usize, usize)> =
             token_spans(view.raw).filter(|&(s, e)| (s, e) != (ts, te) && s < e).collect();
         if k.class != Class::Distinctive {
-            let all_lure = others
-                .iter()
-                .all(|&(s, e)| self.is_lure_token(&view.raw[s..e], &view.folded[s..e]));
+            let all_lure = others.iter().all(|&(s, e)| {
+                self.is_lure_token(&view.raw[s..e], &view.folded[s..e])
+                    || self.distinctive.contains(&view.raw[s..e])
+            });
             if !all_lure {
                 return None;
             }
@@ -796,7 +808,10 @@ impl Detector {
         for m in self.theme_ac.find_overlapping_iter(raw) {
             let (start, end) = (m.start(), m.end());
             let (ts, te) = token_bounds(raw, start, end);
-            let counts = end - start >= 5
+            // Only long words count inside any token: `public` is inside
+            // `republic` and `publicity`, `national` inside
+            // `international`.
+            let counts = end - start >= 9
                 || (start == ts && end == te)
                 || (self.segments(&raw[ts..start], &folded[ts..start])
                     && self.segments(&raw[end..te], &folded[end..te]));

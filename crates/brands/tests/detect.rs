@@ -46,6 +46,39 @@ fn combosquats() {
 }
 
 #[test]
+fn every_brand_a_name_names_is_reported() {
+    let d = detector();
+    let brands = |name: &str| {
+        let mut ids: Vec<String> =
+            d.detect_str(name).unwrap().into_iter().map(|m| m.brand).collect();
+        ids.sort();
+        ids
+    };
+    // A word brand beside another brand's distinctive keyword is a brand.
+    assert_eq!(brands("paypal-amazon-login.com"), ["amazon", "paypal"]);
+    assert_eq!(brands("microsoft-office365-apple.com"), ["apple", "microsoft"]);
+    // Two word brands together stay ordinary words.
+    assert!(brands("orange-apple-juice.com").is_empty());
+}
+
+#[test]
+fn brands_own_infrastructure_is_not_flagged() {
+    let d = detector();
+    for name in [
+        "download.windowsupdate.com",
+        "c.s-microsoft.com",
+        "static.ads-twitter.com",
+        "collector.githubapp.com",
+        "content.disney.io",
+        "youtube-ui.l.google.com",
+    ] {
+        nothing(&d, name);
+    }
+    // A CDN's own name is not a typosquat of a brand's CDN.
+    nothing(&d, "b-cdn.net");
+}
+
+#[test]
 fn brands_inside_concatenated_labels() {
     let d = detector();
     expect(&d, "secureappleidlogin.com", "apple", MatchKind::Segmented);
@@ -229,6 +262,12 @@ fn themes_come_from_words_and_brands() {
     assert!(d.themes(&name).contains(&Theme::TaxGovernment), "{:?}", d.themes(&name));
     let name = DomainName::parse("taxi.com").unwrap();
     assert!(d.themes(&name).is_empty(), "{:?}", d.themes(&name));
+    // A theme word inside a longer ordinary word is that word.
+    for word in ["publicity.com", "republic.com", "international.org", "finesse.net"] {
+        let name = DomainName::parse(word).unwrap();
+        let themes = d.themes(&name);
+        assert!(!themes.contains(&Theme::TaxGovernment), "{word}: {themes:?}");
+    }
 }
 
 #[test]
