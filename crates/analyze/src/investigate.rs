@@ -114,6 +114,41 @@ pub struct EntityRef {
     pub weight: f64,
 }
 
+/// One of the seed's entities, and whether the search went through it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeedEntity {
+    /// The entity and its reputation.
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    /// Whether its domains were collected as related.
+    pub followed: bool,
+    /// Why it was or was not followed.
+    pub reason: Pivot,
+}
+
+/// Why a seed entity was followed or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pivot {
+    /// Rare enough: followed.
+    Followed,
+    /// A theme describes names, not infrastructure.
+    Theme,
+    /// Shared infrastructure (CDN, dynamic DNS, popular or allow-listed).
+    SharedInfrastructure,
+    /// Held by more than [`Options::max_pivot`] domains.
+    OverMaxPivot,
+    /// Held by more than [`Options::max_pivot_share`] of the store.
+    OverPivotShare,
+}
+
+impl Pivot {
+    /// Whether the search goes through the entity.
+    pub fn followed(self) -> bool {
+        self == Pivot::Followed
+    }
+}
+
 /// One domain of a cluster: the table row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
@@ -159,7 +194,7 @@ pub struct Investigation {
     pub seed: Member,
     /// The seed's entities with their reputations, rarest first, and
     /// whether they were followed.
-    pub seed_entities: Vec<(EntityRef, bool)>,
+    pub seed_entities: Vec<SeedEntity>,
     /// Related domains found (the seed included).
     pub related: usize,
     /// Whether [`Options::max_domains`] cut the search short.
@@ -213,25 +248,39 @@ impl Index {
 pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investigation {
     let facts = &scored.facts;
     let index = Index::build(facts);
-    let followable = |key: (EntityKind, u32)| {
-        let flags = facts.entities.flags(key.0, key.1);
+    let pivot = |key: (EntityKind, u32)| {
         let count = index.count(key);
-        key.0 != EntityKind::Theme
-            && count <= options.max_pivot
-            && count as f64 <= options.max_pivot_share * index.total
-            && !flags.is_shared_infrastructure()
+        if key.0 == EntityKind::Theme {
+            Pivot::Theme
+        } else if facts.entities.flags(key.0, key.1).is_shared_infrastructure() {
+            Pivot::SharedInfrastructure
+        } else if count > options.max_pivot {
+            Pivot::OverMaxPivot
+        } else if count as f64 > options.max_pivot_share * index.total {
+            Pivot::OverPivotShare
+        } else {
+            Pivot::Followed
+        }
     };
+    let followable = |key: (EntityKind, u32)| pivot(key).followed();
 
     let (related, truncated) = related(facts, &index, seed as u32, options, &followable);
     let clusters = clusters(scored, &index, &related, options);
 
-    let mut seed_entities: Vec<(EntityRef, bool)> = facts.domains[seed]
+    let mut seed_entities: Vec<SeedEntity> = facts.domains[seed]
         .entities
         .iter()
-        .map(|&key| (entity_ref(scored, &index, key), followable(key)))
+        .map(|&key| {
+            let reason = pivot(key);
+            let entity = entity_ref(scored, &index, key);
+            SeedEntity { entity, followed: reason.followed(), reason }
+        })
         .collect();
-    seed_entities.sort_by(|a, b| b.0.weight.total_cmp(&a.0.weight).then(a.0.value.cmp(&b.0.value)));
-    seed_entities.dedup_by(|a, b| a.0.kind == b.0.kind && a.0.value == b.0.value);
+    seed_entities.sort_by(|a, b| {
+        b.entity.weight.total_cmp(&a.entity.weight).then(a.entity.value.cmp(&b.entity.value))
+    });
+    seed_entities
+        .dedup_by(|a, b| a.entity.kind == b.entity.kind && a.entity.value == b.entity.value);
 
     Investigation {
         as_of: facts.as_of,

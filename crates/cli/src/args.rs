@@ -564,8 +564,9 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "CC")]
     pub country: Vec<String>,
 
-    /// Impersonated brand, by its name in the catalogue (the shipped
-    /// one or one stored with `nshunt brands --import`; any case).
+    /// Impersonated brand, by its id or name in the catalogue (the
+    /// shipped one or one stored with `nshunt brands --import`; any
+    /// case; repeat for any of several). An unknown brand is an error.
     #[arg(long)]
     pub brand: Vec<String>,
 

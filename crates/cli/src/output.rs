@@ -146,6 +146,24 @@ impl Table {
     }
 }
 
+/// `count` and `word`, plural unless one: `1 domain`, `1,200 domains`.
+pub fn counted(count: u64, word: &str) -> String {
+    let s = if count == 1 { "" } else { "s" };
+    format!("{} {word}{s}", thousands(count))
+}
+
+/// A table cell holding a list: `-` when empty, the first two and how
+/// many more otherwise, so that a name with thousands of addresses keeps
+/// its row readable (JSON has them all).
+pub fn list_cell(values: &[String]) -> String {
+    const SHOWN: usize = 2;
+    match values.len() {
+        0 => "-".into(),
+        n if n <= SHOWN => values.join(" "),
+        n => format!("{} (+{} more)", values[..SHOWN].join(" "), thousands((n - SHOWN) as u64)),
+    }
+}
+
 /// A number with thousands separators, for text output.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

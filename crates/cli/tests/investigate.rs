@@ -228,13 +228,16 @@ fn both_groups_come_back_as_separate_clusters_with_their_commonalities() {
     }
 
     let seed_entities = found["seed_entities"].as_array().unwrap();
-    let followed = |kind: &str| {
-        seed_entities.iter().find(|e| e[0]["kind"] == kind).map(|e| e[1].as_bool().unwrap())
+    let reason = |kind: &str| {
+        let entity = seed_entities.iter().find(|e| e["kind"] == kind).unwrap();
+        assert_eq!(entity["followed"], entity["reason"] == "followed", "{entity}");
+        entity["reason"].as_str().unwrap().to_owned()
     };
-    assert_eq!(followed("ns_domain"), Some(true));
-    assert_eq!(followed("registrar"), Some(false), "all 1,516 domains: no lead");
-    assert_eq!(followed("asn"), Some(false), "half of the store: no lead");
-    assert_eq!(followed("subnet"), Some(true));
+    assert_eq!(reason("ns_domain"), "followed");
+    assert_eq!(reason("registrar"), "over_pivot_share", "all 1,516 domains: no lead");
+    assert_eq!(reason("asn"), "over_pivot_share", "half of the store: no lead");
+    assert_eq!(reason("subnet"), "followed");
+    assert_eq!(reason("theme"), "theme");
 
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<svg"));
@@ -251,12 +254,15 @@ fn common_values_are_not_followed_and_unknown_seeds_say_why() {
     load(&env);
     let found = env.json(&["investigate", "barclays-login-03.test", "--max-pivot", "10"]);
     let seed_entities = found["seed_entities"].as_array().unwrap();
-    let ns = seed_entities.iter().find(|e| e[0]["kind"] == "ns_domain").unwrap();
-    assert_eq!(ns[1], false, "16 domains is over --max-pivot 10");
+    let ns = seed_entities.iter().find(|e| e["kind"] == "ns_domain").unwrap();
+    assert_eq!(ns["followed"], false, "16 domains is over --max-pivot 10");
+    assert_eq!(ns["reason"], "over_max_pivot");
     assert_eq!(found["related"], PER_GROUP as u64, "only the seed's /24 and PTR pattern lead");
 
     let text = env.ok(&["investigate", "barclays-login-03.test"]);
     assert!(text.contains("cluster 1 (8 domains)") && text.contains("shared by all"), "{text}");
+    assert!(text.contains("15 related domains and the seed, 2 clusters"), "{text}");
+    assert!(text.contains("no: more than 5% of the store's domains"), "{text}");
 
     let missing = env.run(&["investigate", "nowhere.test"]);
     assert_eq!(missing.status.code(), Some(2));
@@ -467,6 +473,17 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
     assert_eq!(by_id["total"], 4, "{}", by_id["results"]);
     let glob = explore(&env, &["--name-glob", "BARCLAYS-LOGIN-*.TEST"]).0;
     assert_eq!(glob["total"], 4);
+    // A misspelt brand or theme is an error, not an empty answer.
+    for (option, value, says) in
+        [("--brand", "barclayz", "no brand \"barclayz\""), ("--theme", "finance", "one of")]
+    {
+        let output = env.run(&["explore", option, value]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{option} {value}: {stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    let by_theme = explore(&env, &["--theme", "Finance-Payments"]).0;
+    assert!(by_theme["total"].as_u64().unwrap() > 0);
     assert!(
         before[0]["as_of"].as_str().is_some_and(|t| t.starts_with("2026-")),
         "{}",

@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use nshunt_analyze::explore::{Filter, Page, explore};
 use nshunt_analyze::index::{self, ExploreIndex, IndexError, query};
 use nshunt_analyze::{Settings, State};
+use nshunt_brands::Theme;
 use nshunt_store::SqliteStore;
 use regex::Regex;
 use tracing::debug;
@@ -20,7 +21,7 @@ pub fn run(ctx: &Context, args: &ExploreArgs) -> Result<()> {
     let mut filter = filter(args)?;
     let store = ctx.read_store()?;
     if !filter.brand.is_empty() {
-        filter.brand = brand_names(ctx, &store, &filter.brand)?;
+        filter.brand = brand_names(&store, &filter.brand)?;
     }
     let as_of = ctx.as_of(&store)?;
     let (page, limit) = (args.page as usize, args.limit as usize);
@@ -82,8 +83,9 @@ fn current_index(ctx: &Context, store: &SqliteStore, as_of: i64) -> Result<Optio
 
 /// `--brand` values as the brands' names: a catalogue id (`paypal`) or
 /// a name (`PayPal`) of the shipped or stored catalogue. A value that is
-/// neither is kept (and said).
-fn brand_names(ctx: &Context, store: &SqliteStore, wanted: &[String]) -> Result<Vec<String>> {
+/// neither is an error: a misspelt brand would otherwise look like a
+/// brand nobody impersonates.
+fn brand_names(store: &SqliteStore, wanted: &[String]) -> Result<Vec<String>> {
     let catalogue = nshunt_analyze::load::brand_catalogue(store)?;
     let mut names = Vec::new();
     for value in wanted {
@@ -93,10 +95,7 @@ fn brand_names(ctx: &Context, store: &SqliteStore, wanted: &[String]) -> Result<
             .find(|b| b.id.eq_ignore_ascii_case(value) || b.name.eq_ignore_ascii_case(value));
         match found {
             Some(brand) => names.push(brand.name.clone()),
-            None => {
-                note(ctx, &format!("no brand {value:?} in the catalogue (by id or name)"));
-                names.push(value.clone());
-            }
+            None => bail!("no brand {value:?} in the catalogue (by id or name, any case)"),
         }
     }
     Ok(names)
@@ -178,7 +177,12 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         address: a.address.clone(),
         country: a.country.clone(),
         brand: a.brand.clone(),
-        theme: a.theme.iter().map(|t| t.to_lowercase()).collect(),
+        theme: a
+            .theme
+            .iter()
+            .map(|t| t.to_lowercase().parse::<Theme>().map(|t| t.as_str().to_owned()))
+            .collect::<Result<_, String>>()
+            .map_err(anyhow::Error::msg)?,
         category: a.category.clone(),
         first_seen,
         last_seen,
@@ -248,8 +252,8 @@ fn write_text(out: &mut impl Write, page: &Page, as_of: i64) -> Result<()> {
             m.domain.clone(),
             format!("{:.1}", m.risk),
             m.state.into(),
-            m.addresses.join(" "),
-            m.asn.join(" "),
+            output::list_cell(&m.addresses),
+            output::list_cell(&m.asn),
             m.registrar.clone().unwrap_or_else(|| "-".into()),
             m.first_seen.map_or_else(|| "-".into(), format_moment),
         ]);

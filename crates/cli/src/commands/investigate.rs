@@ -6,12 +6,12 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
-use nshunt_analyze::investigate::{Cluster, EntityRef, Investigation, Options, investigate};
+use nshunt_analyze::investigate::{Cluster, EntityRef, Investigation, Options, Pivot, investigate};
 use nshunt_analyze::{Settings, load::registered_domain};
 
 use super::{Context, cli_name, finish};
 use crate::args::InvestigateArgs;
-use crate::output::{self, Format, Table, thousands};
+use crate::output::{self, Format, Table, counted, list_cell, thousands};
 use crate::time::format_moment;
 
 mod html;
@@ -71,28 +71,22 @@ fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()>
     writeln!(out, "\nseed infrastructure (rarest first)")?;
     let mut table =
         Table::new(&["kind", "value", "domains", "score", "followed"]).right_align(&[2, 3]);
-    for (e, followed) in &f.seed_entities {
-        let followed = match (*followed, e.kind) {
-            (true, _) => "yes",
-            (false, nshunt_analyze::EntityKind::Theme) => "no: a theme, not infrastructure",
-            (false, _) => "no: too common or shared",
-        };
+    for seed in &f.seed_entities {
+        let e = &seed.entity;
         table.row(vec![
             kind(e),
             e.value.clone(),
             thousands(e.domains),
             format!("{:.1}", e.score),
-            followed.into(),
+            followed(seed.reason, &f.options),
         ]);
     }
     table.write(out, "  ")?;
 
     let more = if f.truncated { " (cut at --max-domains)" } else { "" };
-    let clusters = match f.clusters.len() {
-        1 => "1 cluster".to_owned(),
-        n => format!("{n} clusters"),
-    };
-    writeln!(out, "\n{} related domains{more}, {clusters}", thousands(f.related as u64))?;
+    let related = counted(f.related.saturating_sub(1) as u64, "related domain");
+    let clusters = counted(f.clusters.len() as u64, "cluster");
+    writeln!(out, "\n{related} and the seed{more}, {clusters}")?;
     for c in &f.clusters {
         write_cluster(out, c)?;
     }
@@ -100,7 +94,7 @@ fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()>
 }
 
 fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
-    writeln!(out, "\ncluster {} ({} domains)", c.id, c.members.len())?;
+    writeln!(out, "\ncluster {} ({})", c.id, counted(c.members.len() as u64, "domain"))?;
     let common: Vec<String> = c.commonalities.iter().map(commonality).collect();
     writeln!(
         out,
@@ -125,9 +119,9 @@ fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
     for m in &c.members {
         table.row(vec![
             m.domain.clone(),
-            joined(&m.addresses),
-            joined(&m.ptr),
-            joined(&m.asn),
+            list_cell(&m.addresses),
+            list_cell(&m.ptr),
+            list_cell(&m.asn),
             m.target.clone().unwrap_or_else(|| "-".into()),
             m.registrar.clone().unwrap_or_else(|| "-".into()),
             m.first_seen.map_or_else(|| "-".into(), format_moment),
@@ -140,13 +134,26 @@ fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
 }
 
 fn commonality(e: &EntityRef) -> String {
-    format!("{} {} ({} domains)", kind(e), e.value, thousands(e.domains))
+    format!("{} {} ({})", kind(e), e.value, counted(e.domains, "domain"))
+}
+
+/// Whether, and why not, the search went through a seed entity.
+pub(super) fn followed(reason: Pivot, options: &Options) -> String {
+    match reason {
+        Pivot::Followed => "yes".into(),
+        Pivot::Theme => "no: a theme, not infrastructure".into(),
+        Pivot::SharedInfrastructure => {
+            "no: shared infrastructure (CDN, dynamic DNS, popular or allow-listed)".into()
+        }
+        Pivot::OverMaxPivot => {
+            format!("no: more than {} domains (--max-pivot)", thousands(options.max_pivot))
+        }
+        Pivot::OverPivotShare => {
+            format!("no: more than {}% of the store's domains", options.max_pivot_share * 100.0)
+        }
+    }
 }
 
 fn kind(e: &EntityRef) -> String {
     e.kind.as_str().to_owned()
-}
-
-fn joined(values: &[String]) -> String {
-    if values.is_empty() { "-".into() } else { values.join(" ") }
 }

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use nshunt_analyze::investigate::{Cluster, EntityRef, Investigation};
 
+use crate::output::counted;
 use crate::time::format_moment;
 
 /// The graph's size in pixels.
@@ -27,12 +28,12 @@ pub fn report(f: &Investigation, as_of: i64) -> String {
         page,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>{title}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n\
-         <p>As of {} · risk {:.1} · {} · {} related domains in {} clusters</p>\n",
+         <p>As of {} · risk {:.1} · {} · {} and the seed in {}</p>\n",
         escape(&format_moment(as_of)),
         f.seed.risk,
         f.seed.state,
-        f.related,
-        f.clusters.len()
+        counted(f.related.saturating_sub(1) as u64, "related domain"),
+        counted(f.clusters.len() as u64, "cluster")
     );
     page.push_str(&graph(f));
     page.push_str(&seed_table(f));
@@ -96,7 +97,7 @@ fn link<'f>(f: &Investigation, cluster: &'f Cluster) -> Option<&'f EntityRef> {
     cluster.commonalities.iter().find(|c| {
         f.seed_entities
             .iter()
-            .any(|(e, followed)| *followed && e.kind == c.kind && e.value == c.value)
+            .any(|s| s.followed && s.entity.kind == c.kind && s.entity.value == c.value)
     })
 }
 
@@ -126,7 +127,8 @@ fn seed_table(f: &Investigation) -> String {
         "<h2>Seed infrastructure</h2>\n<table><tr><th>kind</th><th>value</th><th>domains</th>\
          <th>score</th><th>followed</th></tr>\n",
     );
-    for (e, followed) in &f.seed_entities {
+    for seed in &f.seed_entities {
+        let e = &seed.entity;
         let _ = writeln!(
             html,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
@@ -135,7 +137,7 @@ fn seed_table(f: &Investigation) -> String {
             escape(&e.value),
             e.domains,
             e.score,
-            if *followed { "yes" } else { "no" }
+            escape(&super::followed(seed.reason, &f.options))
         );
     }
     html.push_str("</table>\n");
@@ -143,13 +145,17 @@ fn seed_table(f: &Investigation) -> String {
 }
 
 fn cluster_section(c: &Cluster) -> String {
-    let mut html =
-        format!("<h2>Cluster {} ({} domains)</h2>\n<p>Shared by all: ", c.id, c.members.len());
+    let mut html = format!(
+        "<h2>Cluster {} ({})</h2>\n<p>Shared by all: ",
+        c.id,
+        counted(c.members.len() as u64, "domain")
+    );
     let common: Vec<String> = c
         .commonalities
         .iter()
         .map(|e| {
-            format!("{} <code>{}</code> ({} domains)", e.kind.as_str(), escape(&e.value), e.domains)
+            let domains = counted(e.domains, "domain");
+            format!("{} <code>{}</code> ({domains})", e.kind.as_str(), escape(&e.value))
         })
         .collect();
     html.push_str(&if common.is_empty() { "-".into() } else { common.join("; ") });
