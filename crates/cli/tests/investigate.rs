@@ -271,6 +271,48 @@ fn common_values_are_not_followed_and_unknown_seeds_say_why() {
     assert_eq!(suffix.status.code(), Some(2));
 }
 
+#[test]
+fn the_report_never_replaces_the_store_a_database_or_a_special_file() {
+    let env = Env::new();
+    load(&env);
+    let store = env.store();
+    let before = std::fs::read(&store).unwrap();
+    let fifo = env.path("report.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let explore_index = env.path("store.sqlite-explore");
+    for (target, says) in [
+        (store.clone(), "the store"),
+        (explore_index, "the store"),
+        (fifo, "not a regular file"),
+        (env.dir.path().to_path_buf(), "not a regular file"),
+    ] {
+        let output =
+            env.run(&["investigate", "barclays-login-03.test", "--html", target.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{}: {stderr}", target.display());
+        assert!(stderr.contains(says), "{}: {stderr}", target.display());
+    }
+    let copy = env.path("copy.sqlite");
+    std::fs::copy(&store, &copy).unwrap();
+    let output =
+        env.run(&["investigate", "barclays-login-03.test", "--html", copy.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SQLite database"));
+    assert_eq!(std::fs::read(&store).unwrap(), before, "the store is untouched");
+
+    // An earlier report is replaced, and no temporary file is left.
+    let html = env.path("report.html");
+    std::fs::write(&html, "old").unwrap();
+    env.ok(&["-q", "investigate", "barclays-login-03.test", "--html", html.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 /// The report in a real browser (headless Chromium, network blocked):
 /// the parsed document holds both clusters, in its tables and in the
 /// pivot graph; the page asks the network for nothing; the graph is

@@ -59,7 +59,7 @@ impl SqliteStore {
             .conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(|source| open_error(path, source))?;
-        if version == 0 && store.has_foreign_tables()? {
+        if store.is_foreign(version)? {
             return Err(StoreError::NotAStore { path: path.to_owned() });
         }
         store.configure(true).map_err(|source| open_error(path, source))?;
@@ -85,6 +85,9 @@ impl SqliteStore {
         store.configure(false).map_err(|source| open_error(path, source))?;
 
         let found = store.schema_version()?;
+        if store.is_foreign(found)? {
+            return Err(StoreError::NotAStore { path: path.to_owned() });
+        }
         store.check_version(found)?;
         if found < SCHEMA_VERSION {
             let path = path.to_owned();
@@ -140,12 +143,13 @@ impl SqliteStore {
 
     /// A number that changes whenever what scoring reads changes: a
     /// batch is added, or the brand catalogue is imported or removed.
-    /// It is a hash of the newest batch's id and content hash and the
-    /// catalogue, so that a copy of the store that took another batch
-    /// since has another generation even at the same batch id.
+    /// It is a hash of the whole batch ledger (ids and content hashes)
+    /// and the catalogue: a copy of the store that took another batch
+    /// since, or a store made anew at the same path from other files,
+    /// has another generation even at the same newest batch.
     pub fn generation(&self) -> Result<u64, StoreError> {
-        let sql = "SELECT coalesce((SELECT id || ':' || content_hash FROM batches
-                                    ORDER BY id DESC LIMIT 1), '')
+        let sql = "SELECT coalesce((SELECT group_concat(id || ':' || content_hash, ',')
+                                    FROM (SELECT id, content_hash FROM batches ORDER BY id)), '')
                    || '|' || coalesce((SELECT changed_at || ':' || coalesce(text, '')
                                        FROM brand_catalogue WHERE id = 1), '')";
         let text: String = self
@@ -205,18 +209,29 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Whether an unversioned database already holds tables (someone
-    /// else's database, which must not be migrated into a store).
-    fn has_foreign_tables(&self) -> Result<bool, StoreError> {
-        let count: i64 = self
-            .conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-                [],
-                |row| row.get(0),
-            )
-            .map_err(|source| open_error(&self.path, source))?;
-        Ok(count > 0)
+    /// Whether the database is someone else's, which must be neither
+    /// migrated into a store nor read as one: a negative version, an
+    /// unversioned database that already holds tables, or a versioned
+    /// one without the batch ledger every store version has.
+    fn is_foreign(&self, version: i64) -> Result<bool, StoreError> {
+        let count = |sql: &str| -> Result<i64, StoreError> {
+            self.conn
+                .query_row(sql, [], |row| row.get(0))
+                .map_err(|source| open_error(&self.path, source))
+        };
+        Ok(match version {
+            ..0 => true,
+            0 => {
+                count(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )? > 0
+            }
+            _ => {
+                count(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'batches'",
+                )? == 0
+            }
+        })
     }
 
     /// Refuses a schema newer than this code knows.

@@ -86,4 +86,14 @@ fn the_generation_follows_batches_and_the_catalogue() {
     let (second_id, second) = labels(&copy, "two");
     assert_eq!(first_id, second_id);
     assert_ne!(first, second);
+
+    // Two stores made from different files that end with the same batch
+    // (a store deleted and made anew beside its old index) differ too.
+    let (a, b) = (dir.path().join("a.sqlite"), dir.path().join("b.sqlite"));
+    labels(&a, "earlier-a");
+    labels(&b, "earlier-b");
+    let (a_id, a_generation) = labels(&a, "last");
+    let (b_id, b_generation) = labels(&b, "last");
+    assert_eq!(a_id, b_id);
+    assert_ne!(a_generation, b_generation);
 }

@@ -100,6 +100,24 @@ fn someone_elses_database_is_left_alone() {
 }
 
 #[test]
+fn someone_elses_versioned_database_is_left_alone() {
+    for version in ["3", "-1"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("theirs.db");
+        let sql = format!("CREATE TABLE customers (x); PRAGMA user_version = {version}");
+        rusqlite::Connection::open(&path).unwrap().execute_batch(&sql).unwrap();
+        let before = std::fs::read(&path).unwrap();
+
+        for error in
+            [SqliteStore::open(&path).unwrap_err(), SqliteStore::open_read_only(&path).unwrap_err()]
+        {
+            assert!(matches!(error, StoreError::NotAStore { .. }), "{version}: {error}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{version}");
+    }
+}
+
+#[test]
 fn special_sqlite_names_are_not_store_paths() {
     for name in [":memory:", "file:x.db?mode=memory", ""] {
         let error = SqliteStore::open(std::path::Path::new(name)).unwrap_err();

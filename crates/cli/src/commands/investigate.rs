@@ -27,6 +27,9 @@ pub fn run(ctx: &Context, args: &InvestigateArgs) -> Result<()> {
     let domain = registered_domain(name.as_str())
         .with_context(|| format!("{name} is a public suffix, not a domain to investigate"))?;
     let store = ctx.read_store()?;
+    if let Some(path) = &args.html {
+        refuse_to_replace(path, store.path())?;
+    }
     let as_of = ctx.as_of(&store)?;
 
     let facts = nshunt_analyze::load(&store, as_of)?;
@@ -46,7 +49,7 @@ pub fn run(ctx: &Context, args: &InvestigateArgs) -> Result<()> {
     let found = investigate(&scored, seed, &options);
 
     if let Some(path) = &args.html {
-        write_html(path, &found, as_of)?;
+        write_html(path, store.path(), &found, as_of)?;
         if !ctx.global.quiet {
             crate::diag!("report written to {}", path.display());
         }
@@ -59,9 +62,56 @@ pub fn run(ctx: &Context, args: &InvestigateArgs) -> Result<()> {
     finish(out)
 }
 
-fn write_html(path: &Path, found: &Investigation, as_of: i64) -> Result<()> {
+/// Writes the report beside its final path, then renames it there: an
+/// interrupted write leaves no half page, and nothing but a regular file
+/// that is not a database is ever replaced (a slip of `--html` onto the
+/// store must not destroy it; a FIFO would block).
+fn write_html(path: &Path, store: &Path, found: &Investigation, as_of: i64) -> Result<()> {
+    refuse_to_replace(path, store)?;
     let page = html::report(found, as_of);
-    std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))
+    let name =
+        path.file_name().with_context(|| format!("--html {}: not a file", path.display()))?;
+    let mut temp_name = name.to_os_string();
+    temp_name.push(format!(".tmp-{}", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| file.write_all(page.as_bytes()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(error).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Refuses a report path that is the store or one of its files, holds an
+/// SQLite database, or is not a regular file.
+fn refuse_to_replace(path: &Path, store: &Path) -> Result<()> {
+    let mut siblings = vec![store.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-explore"] {
+        let mut name = store.as_os_str().to_os_string();
+        name.push(suffix);
+        siblings.push(name.into());
+    }
+    if siblings.iter().any(|s| same_place(path, s)) {
+        bail!("--html {} is the store or one of its files: not overwritten", path.display());
+    }
+    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    if !meta.is_file() {
+        bail!("--html {}: not a regular file, not overwritten", path.display());
+    }
+    let mut head = [0u8; 16];
+    let is_database = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0");
+    if is_database {
+        bail!("--html {} holds an SQLite database: not overwritten", path.display());
+    }
+    Ok(())
 }
 
 fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()> {
@@ -135,6 +185,19 @@ fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
 
 fn commonality(e: &EntityRef) -> String {
     format!("{} {} ({})", kind(e), e.value, counted(e.domains, "domain"))
+}
+
+/// Whether two paths name the same place, whether or not a file is
+/// there: the same file, or the same name in the same folder.
+fn same_place(a: &Path, b: &Path) -> bool {
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        return a == b;
+    }
+    let folder = |p: &Path| {
+        let parent = p.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::canonicalize(parent).ok()
+    };
+    a.file_name() == b.file_name() && folder(a).is_some() && folder(a) == folder(b)
 }
 
 /// Whether, and why not, the search went through a seed entity.
