@@ -76,6 +76,32 @@ fn ndjson_file_all_and_theme_filter() {
 }
 
 #[test]
+fn a_names_file_is_read_like_the_command_line_and_bounded() {
+    let env = Env::new();
+    let list = env.path("odd.txt");
+    let long = "a".repeat(10_000);
+    let text = format!(
+        "paypal-login.com\npay pal.com\npaypal\u{1}login.com\n{long}\npaypal\tlogin.com\r\nchase-alerts.com"
+    );
+    std::fs::write(&list, text).unwrap();
+    let output = env.run(&["brands", "--format", "json", "--file", list.to_str().unwrap()]);
+    assert!(output.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(doc["summary"]["invalid"], 4, "{stderr}");
+    assert_eq!(doc["summary"]["read"], 2, "{stderr}");
+    for line in ["odd.txt:2:", "odd.txt:3:", "odd.txt:4: longer than 4096 bytes", "odd.txt:5:"] {
+        assert!(stderr.contains(line), "{line}: {stderr}");
+    }
+    assert!(stderr.len() < 2_000, "the long line is not echoed: {stderr}");
+
+    // A device is refused at once, not read for ever.
+    let output = env.run(&["brands", "--file", "/dev/zero"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a file or a pipe"));
+}
+
+#[test]
 fn user_catalogue_and_strict() {
     let env = Env::new();
     let catalogue = env.path("mine.tsv");
@@ -190,14 +216,17 @@ fn an_imported_catalogue_reaches_scoring_explore_and_investigate_until_removed()
     // last scoring run wrote with the catalogue.
     let removed = env.json(&["--no-score", "brands", "--remove-imported"]);
     assert_eq!(removed["removed"], true);
-    let page = env.json(&["explore", "--brand", "zorblax"]);
-    assert_eq!(page["total"], 0, "{page}");
+    let page = env.json(&["explore", "--name-glob", "zorblax-login.*"]);
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(page["results"][0]["target"], serde_json::Value::Null, "{page}");
+    // The brand is gone: asking for it is a mistake.
+    assert_eq!(env.run(&["explore", "--brand", "zorblax"]).status.code(), Some(2));
     env.ok(&["-q", "score"]);
     assert_eq!(domain_brand(&env, "zorblax-login.test"), serde_json::Value::Null);
     let login = env.json(&["domain", "zorblax-login.test"]);
     assert!(login["risk"]["components"].get("impersonation").is_none(), "{}", login["risk"]);
-    let page = env.json(&["explore", "--brand", "zorblax"]);
-    assert_eq!(page["total"], 0);
+    let page = env.json(&["explore", "--name-glob", "zorblax-login.*"]);
+    assert_eq!(page["results"][0]["target"], serde_json::Value::Null, "{page}");
     assert_eq!(env.json(&["brands", "--imported"])["catalogue"], serde_json::Value::Null);
 }
 

@@ -361,20 +361,34 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Reads a file of names, one a line; a line that is not a name is
-    /// reported and skipped.
+    /// Reads a file (or pipe) of names, one a line; a line that is not a
+    /// name, as on the command line, is reported and skipped. Lines are
+    /// read at most [`MAX_LINE`] bytes at a time, so a file without line
+    /// breaks cannot fill memory; devices are refused (`/dev/zero` never
+    /// ends).
     fn file(&mut self, path: &Path) -> Result<()> {
         let file =
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let kind = file.metadata().with_context(|| format!("cannot read {}", path.display()))?;
+        {
+            use std::os::unix::fs::FileTypeExt as _;
+            let kind = kind.file_type();
+            if kind.is_dir() || kind.is_block_device() || kind.is_char_device() {
+                bail!("--file {}: not a file or a pipe", path.display());
+            }
+        }
         let mut reader = BufReader::new(file);
         let mut buf = Vec::new();
         for number in 1.. {
-            buf.clear();
-            let n = reader.read_until(b'\n', &mut buf);
-            if n.with_context(|| format!("cannot read {} at line {number}", path.display()))? == 0 {
-                break;
+            let line = read_line(&mut reader, &mut buf)
+                .with_context(|| format!("cannot read {} at line {number}", path.display()))?;
+            match line {
+                Line::End => break,
+                Line::TooLong => {
+                    self.invalid(path, number, &format!("longer than {MAX_LINE} bytes"));
+                }
+                Line::Read => self.line(path, number, &buf)?,
             }
-            self.line(path, number, &buf)?;
         }
         Ok(())
     }
@@ -385,10 +399,10 @@ impl<'a> Reader<'a> {
         if text.is_empty() || text.starts_with('#') {
             return Ok(());
         }
-        match DomainName::parse(text) {
+        match cli_name(text) {
             Ok(name) => self.name(&name),
             Err(error) => {
-                self.invalid(path, number, &error.to_string());
+                self.invalid(path, number, &format!("{error:#}"));
                 Ok(())
             }
         }
@@ -432,6 +446,48 @@ impl<'a> Reader<'a> {
             Format::Ndjson => {}
         }
         finish(out)
+    }
+}
+
+/// The longest line of a names file read as a name: a name in
+/// presentation format, every byte escaped, is under 1,100 bytes.
+const MAX_LINE: usize = 4096;
+
+/// What [`read_line`] found.
+enum Line {
+    /// A line, in the buffer (its line break included).
+    Read,
+    /// A line longer than [`MAX_LINE`], consumed and dropped.
+    TooLong,
+    /// The end of the input.
+    End,
+}
+
+/// Reads one line into `buf`, holding at most [`MAX_LINE`] bytes of it.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    buf.clear();
+    let mut too_long = false;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(match (too_long, buf.is_empty()) {
+                (true, _) => Line::TooLong,
+                (false, true) => Line::End,
+                (false, false) => Line::Read,
+            });
+        }
+        let end = chunk.iter().position(|&b| b == b'\n');
+        let take = end.map_or(chunk.len(), |i| i + 1);
+        if !too_long && buf.len() + take <= MAX_LINE {
+            buf.extend_from_slice(&chunk[..take]);
+        } else {
+            too_long = true;
+            buf.clear();
+        }
+        reader.consume(take);
+        if end.is_some() {
+            return Ok(if too_long { Line::TooLong } else { Line::Read });
+        }
     }
 }
 
