@@ -23,6 +23,65 @@ pub enum Format {
     Ndjson,
 }
 
+/// Standard output with control characters escaped: text read from
+/// input files (a registrar, an organisation, a PTR name) must not drive
+/// the analyst's terminal. C0 controls other than newline and tab, DEL
+/// and C1 controls (`U+0080`–`U+009F`, UTF-8 `C2 80`–`C2 9F`) are
+/// written as `\u001b`, which is also a valid escape inside a JSON
+/// string (JSON writers escape C0 themselves; C1 they pass through).
+pub struct Clean<W: Write> {
+    inner: W,
+    /// A `C2` byte seen at the end of the last write, held until the
+    /// next byte says whether it starts a C1 control.
+    held: bool,
+}
+
+impl<W: Write> Clean<W> {
+    pub fn new(inner: W) -> Self {
+        Clean { inner, held: false }
+    }
+
+    fn escape(&mut self, code: u8) -> io::Result<()> {
+        write!(self.inner, "\\u{:04x}", u32::from(code))
+    }
+}
+
+impl<W: Write> Write for Clean<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if self.held {
+                self.held = false;
+                if (0x80..=0x9f).contains(&b) {
+                    self.escape(b)?;
+                    start = i + 1;
+                    continue;
+                }
+                self.inner.write_all(&[0xc2])?;
+            }
+            let control = (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f;
+            if control || b == 0xc2 {
+                self.inner.write_all(&buf[start..i])?;
+                start = i + 1;
+                if control {
+                    self.escape(b)?;
+                } else {
+                    self.held = true;
+                }
+            }
+        }
+        self.inner.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.held) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        self.inner.flush()
+    }
+}
+
 /// Writes `value` as one JSON document or one NDJSON line.
 pub fn write_json<T: Serialize>(out: &mut impl Write, value: &T, format: Format) -> io::Result<()> {
     match format {
@@ -226,5 +285,34 @@ mod tests {
         let mut out = Vec::new();
         t.write(&mut out, "").unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "name   n\na     10\nbbb    2\n");
+    }
+}
+
+#[cfg(test)]
+mod clean_tests {
+    use super::*;
+
+    fn cleaned(chunks: &[&[u8]]) -> String {
+        let mut out = Clean::new(Vec::new());
+        for chunk in chunks {
+            out.write_all(chunk).unwrap();
+        }
+        out.flush().unwrap();
+        String::from_utf8(out.inner).unwrap()
+    }
+
+    #[test]
+    fn controls_are_escaped_and_text_is_kept() {
+        assert_eq!(
+            cleaned(&[b"Bad\x1b[31mReg\r\n\tok\x7f"]),
+            "Bad\\u001b[31mReg\\u000d\n\tok\\u007f"
+        );
+        // C1 CSI (U+009B), also split across writes; other C2 letters stay.
+        assert_eq!(cleaned(&[b"a\xc2\x9bb"]), "a\\u009bb");
+        assert_eq!(cleaned(&[b"a\xc2", b"\x9bb"]), "a\\u009bb");
+        assert_eq!(cleaned(&["caf\u{e9} \u{a9}".as_bytes()]), "caf\u{e9} \u{a9}");
+        let json = serde_json::to_string(&"x\u{9b}y").unwrap();
+        let back: String = serde_json::from_str(&cleaned(&[json.as_bytes()])).unwrap();
+        assert_eq!(back, "x\u{9b}y", "still valid JSON, same string");
     }
 }

@@ -503,3 +503,20 @@ fn addresses_follow_cnames_and_unknown_names_say_why() {
     assert_eq!(view["registration"]["registrar"], "Example Registrar, Inc.", "{view}");
     assert_eq!(view["first_seen"], serde_json::Value::Null);
 }
+
+/// Text from input files never reaches the terminal as control
+/// characters: a registrar written with an escape sequence is shown
+/// escaped, in text and in JSON.
+#[test]
+fn control_characters_from_input_are_escaped_on_output() {
+    let env = Env::new();
+    let whois = "Domain Name: ESC.EXAMPLE\nRegistrar: Bad\u{1b}[31mRegistrar\u{9b}2J\n\
+                 Creation Date: 2023-11-01T00:00:00Z\n";
+    env.ok(&["ingest", "whois", "--date", "2023-11-14", &write(&env, "esc.example", whois)]);
+    let text = env.ok(&["domain", "esc.example"]);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}'), "{text:?}");
+    assert!(text.contains("Bad\\u001b[31mRegistrar\\u009b2J"), "{text}");
+    let view = env.json(&["domain", "esc.example"]);
+    assert_eq!(view["registration"]["registrar"], "Bad\u{1b}[31mRegistrar\u{9b}2J", "{view}");
+}
+

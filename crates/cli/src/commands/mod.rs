@@ -91,9 +91,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// Buffered stdout, for data.
-    pub fn stdout(&self) -> BufWriter<StdoutLock<'static>> {
-        BufWriter::new(io::stdout().lock())
+    /// Buffered stdout, for data, with control characters escaped
+    /// ([`crate::output::Clean`]).
+    pub fn stdout(&self) -> BufWriter<crate::output::Clean<StdoutLock<'static>>> {
+        BufWriter::new(crate::output::Clean::new(io::stdout().lock()))
     }
 
     /// The store's path: `--store`, `NSHUNT_STORE`, or the user's data
