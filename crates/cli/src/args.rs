@@ -612,15 +612,18 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub state: Vec<String>,
 
-    /// The domain matches this regular expression.
+    /// The domain matches this regular expression (any case; an IDN is
+    /// matched in its `xn--` form: use --near for its Unicode).
     #[arg(long, value_name = "REGEX", conflicts_with = "name_glob")]
     pub name_regex: Option<String>,
 
-    /// The domain matches this glob (`*` any run, `?` one character).
+    /// The domain matches this glob (`*` any run, `?` one character; any
+    /// case; an IDN in its `xn--` form).
     #[arg(long, value_name = "GLOB")]
     pub name_glob: Option<String>,
 
-    /// The domain's first label is within --distance edits of this.
+    /// The domain's first label (as written, and in Unicode for an IDN)
+    /// is within --distance edits of this label.
     #[arg(long, value_name = "TEXT")]
     pub near: Option<String>,
 

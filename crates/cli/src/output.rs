@@ -111,6 +111,7 @@ const TIME_KEYS: &[&str] = &[
     "last_seen",
     "observed_at",
     "ingested_at",
+    "imported_at",
     "newest_observed_at",
     "created",
     "updated",

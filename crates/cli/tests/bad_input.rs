@@ -227,6 +227,16 @@ fn foreign_and_special_stores_are_refused() {
 }
 
 #[test]
+fn scoring_a_missing_store_creates_nothing() {
+    let env = Env::new();
+    let missing = env.dir.path().join("nodir").join("typo.sqlite");
+    let output = env.command(&["score"]).env("NSHUNT_STORE", &missing).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no store at"), "{}", stderr(&output));
+    assert!(!env.dir.path().join("nodir").exists(), "a folder was made");
+}
+
+#[test]
 fn a_closed_stderr_loses_nothing() {
     let env = Env::new();
     let text: String = (0..3000).map(|i| format!("a{i}.example. 60 IN A 999.0.0.1\n")).collect();

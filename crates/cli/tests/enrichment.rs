@@ -519,4 +519,3 @@ fn control_characters_from_input_are_escaped_on_output() {
     let view = env.json(&["domain", "esc.example"]);
     assert_eq!(view["registration"]["registrar"], "Bad\u{1b}[31mRegistrar\u{9b}2J", "{view}");
 }
-

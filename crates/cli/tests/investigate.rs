@@ -515,6 +515,11 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
     assert_eq!(by_id["total"], 4, "{}", by_id["results"]);
     let glob = explore(&env, &["--name-glob", "BARCLAYS-LOGIN-*.TEST"]).0;
     assert_eq!(glob["total"], 4);
+    let regex = explore(&env, &["--name-regex", "^BARCLAYS-LOGIN-"]).0;
+    assert_eq!(regex["total"], 4);
+    let near = env.run(&["explore", "--near", "barclays.test"]);
+    assert_eq!(near.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&near.stderr).contains("give \"barclays\""));
     // A misspelt brand or theme is an error, not an empty answer.
     for (option, value, says) in
         [("--brand", "barclayz", "no brand \"barclayz\""), ("--theme", "finance", "one of")]

@@ -119,8 +119,9 @@ pub enum StoreError {
     /// A scoring run found no domain current at its moment; the scores
     /// stored before are kept.
     #[error(
-        "nothing is current as of {as_of} (unix seconds): no domain to score, the scores stored \
-         before are kept; pass an --as-of within the data"
+        "nothing is current as of {}: no domain to score, the scores stored \
+         before are kept; pass an --as-of within the data",
+        moment(*as_of)
     )]
     NothingToScore {
         /// The moment asked for.
@@ -151,4 +152,13 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+}
+
+/// A moment for messages: RFC 3339 in UTC, or the unix seconds when out
+/// of range.
+fn moment(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
+        || format!("{seconds} (unix seconds)"),
+        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
 }

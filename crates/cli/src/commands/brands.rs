@@ -243,7 +243,7 @@ fn show_imported(ctx: &Context) -> Result<()> {
         (Format::Text, None) => writeln!(out, "no brand catalogue imported into {store_path}")?,
         (Format::Text, Some(imported)) => write_imported(&mut out, imported)?,
         (format, _) => {
-            let doc = json!({ "store": store_path, "catalogue": imported });
+            let doc = output::to_json(&json!({ "store": store_path, "catalogue": imported }))?;
             output::write_json(&mut out, &doc, format)?
         }
     }

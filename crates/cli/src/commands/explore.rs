@@ -9,7 +9,7 @@ use nshunt_analyze::index::{self, ExploreIndex, IndexError, query};
 use nshunt_analyze::{Settings, State};
 use nshunt_brands::Theme;
 use nshunt_store::SqliteStore;
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use tracing::debug;
 
 use super::{Context, finish};
@@ -144,7 +144,12 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         })
         .collect::<Result<Vec<_>>>()?;
     let name_regex = match (&a.name_regex, &a.name_glob) {
-        (Some(re), _) => Some(Regex::new(re).with_context(|| format!("bad --name-regex {re:?}"))?),
+        (Some(re), _) => Some(
+            RegexBuilder::new(re)
+                .case_insensitive(true)
+                .build()
+                .with_context(|| format!("bad --name-regex {re:?}"))?,
+        ),
         (None, Some(glob)) => Some(glob_regex(&glob.to_lowercase())?),
         (None, None) => None,
     };
@@ -152,6 +157,14 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
         && !(0.0..=100.0).contains(&min)
     {
         bail!("--min-risk {min}: give a number from 0 to 100");
+    }
+    if let Some(near) = &a.near
+        && near.contains('.')
+    {
+        let label = near.split('.').next().unwrap_or_default();
+        bail!(
+            "--near {near:?}: it is compared with the first label of each domain: give {label:?}"
+        );
     }
     let moment = |t: &Option<String>| t.as_deref().map(parse_moment).transpose();
     let window = |from: &Option<String>, to: &Option<String>, option: &str| {

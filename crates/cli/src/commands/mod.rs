@@ -118,6 +118,19 @@ impl Context {
     /// Opens an existing store for reading; a missing one is an error
     /// that says how to make one.
     pub fn read_store(&self) -> Result<SqliteStore> {
+        let path = self.existing_store_path()?;
+        Ok(SqliteStore::open_read_only(&path)?)
+    }
+
+    /// Opens an existing store for writing: commands that only work on
+    /// what is stored (scoring) must not create an empty store at a
+    /// mistyped path.
+    pub fn write_existing_store(&self) -> Result<SqliteStore> {
+        let path = self.existing_store_path()?;
+        Ok(SqliteStore::open(&path)?)
+    }
+
+    fn existing_store_path(&self) -> Result<PathBuf> {
         let path = self.store_path()?;
         if !path.exists() {
             anyhow::bail!(
@@ -126,7 +139,7 @@ impl Context {
             );
         }
         refuse_directory(&path)?;
-        Ok(SqliteStore::open_read_only(&path)?)
+        Ok(path)
     }
 
     /// `--as-of` in unix seconds, or the store's newest observation.

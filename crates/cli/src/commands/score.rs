@@ -56,7 +56,7 @@ struct TopDomain {
 }
 
 pub fn run(ctx: &Context, args: &ScoreArgs) -> Result<()> {
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.write_existing_store()?;
     let as_of = ctx.as_of(&store)?;
     let settings = settings(args.threshold)?;
     let (scored, run) = nshunt_analyze::run(&mut store, as_of, &settings)?;
@@ -203,7 +203,7 @@ fn rescore(ctx: &Context, what: &str, needed: impl FnOnce(&SqliteStore) -> Resul
                 Some(nshunt_store::StoreError::NothingToScore { .. })
             ) => {}
         Err(error) => crate::diag!(
-            "warning: {what} is stored, but rebuilding the scores failed: {error:#}\n\
+            "warning: {what} is stored, but rebuilding the scores failed: {error:#}; \
              run `nshunt score` to try again"
         ),
     }
