@@ -192,7 +192,7 @@ impl Catalogue {
     pub fn load_user(path: &Path, strict: bool) -> Result<Parsed, CatalogueError> {
         let text = read_capped(path)
             .map_err(|source| CatalogueError::Read { path: path.to_owned(), source })?;
-        let mut parsed = Catalogue::parse(&text, path);
+        let mut parsed = Catalogue::parse_over(&text, path, &Catalogue::shipped());
 
         if strict && !parsed.skipped.is_empty() {
             return Err(parsed.skipped.remove(0));
@@ -208,22 +208,35 @@ impl Catalogue {
     /// Parses catalogue text; `path` names it in errors. A byte-order
     /// mark before the first line is ignored.
     pub fn parse(text: &str, path: &Path) -> Parsed {
+        Catalogue::parse_over(text, path, &Catalogue::default())
+    }
+
+    /// Parses catalogue text meant to go on top of `base`: a brand that
+    /// takes the name of another id, here or in `base`, is a bad line
+    /// (views and filters name brands by name; two brands called
+    /// `Facebook` would answer for each other).
+    pub fn parse_over(text: &str, path: &Path, base: &Catalogue) -> Parsed {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut catalogue = Catalogue::default();
         let mut skipped = Vec::new();
         // Ids seen so far: a set, so that a large catalogue is not
-        // checked in quadratic time.
+        // checked in quadratic time. Names (any case) to their ids.
         let mut ids: HashSet<String> = HashSet::new();
+        let mut names: HashMap<String, String> =
+            base.brands.iter().map(|b| (b.name.to_lowercase(), b.id.clone())).collect();
 
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
-            let checked = parse_line(line).and_then(|brand| refuse_duplicate(&ids, brand));
+            let checked = parse_line(line)
+                .and_then(|brand| refuse_duplicate(&ids, brand))
+                .and_then(|brand| refuse_taken_name(&names, brand));
             match checked {
                 Ok(brand) => {
                     ids.insert(brand.id.clone());
+                    names.insert(brand.name.to_lowercase(), brand.id.clone());
                     catalogue.brands.push(brand);
                 }
                 Err(problem) => skipped.push(CatalogueError::Line {
@@ -301,6 +314,15 @@ fn refuse_duplicate(ids: &HashSet<String>, brand: Brand) -> Result<Brand, String
         return Err(format!("brand id {:?} is already defined above", brand.id));
     }
     Ok(brand)
+}
+
+fn refuse_taken_name(names: &HashMap<String, String>, brand: Brand) -> Result<Brand, String> {
+    match names.get(&brand.name.to_lowercase()) {
+        Some(id) if *id != brand.id => {
+            Err(format!("brand name {:?} is already brand {id:?}'s: give another name", brand.name))
+        }
+        _ => Ok(brand),
+    }
 }
 
 /// The most a user catalogue file may hold: thousands of brands take
@@ -403,6 +425,19 @@ mod tests {
         assert!(messages[0].starts_with("u.tsv:3: 3 tab-separated columns"), "{messages:?}");
         assert!(messages[1].starts_with("u.tsv:4: unknown category \"weird\""), "{messages:?}");
         assert!(messages[2].starts_with("u.tsv:5: brand id \"ok\" is already"), "{messages:?}");
+    }
+
+    #[test]
+    fn a_name_belongs_to_one_brand() {
+        let base = Catalogue::parse("facebook\tFacebook\tsocial\tfacebook\t\n", Path::new("x"));
+        let text = "fbclone\tFACEBOOK\tsocial\tzorblax\t\nfacebook\tFacebook\tsocial\tfb2\t\n\
+                    a\tSame\tbank\taaaaa\t\nb\tsame\tbank\tbbbbb\t\n";
+        let parsed = Catalogue::parse_over(text, Path::new("y"), &base.catalogue);
+        let ids: Vec<&str> = parsed.catalogue.brands().iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["facebook", "a"]);
+        let lines: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
+        assert!(lines[0].starts_with("y:1: brand name \"FACEBOOK\""), "{lines:?}");
+        assert!(lines[1].starts_with("y:4:"), "{lines:?}");
     }
 
     #[test]
