@@ -639,7 +639,8 @@ pub struct ExploreArgs {
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
 
-    /// Add the facets.
+    /// Add the facets: per attribute, the ten values held by most
+    /// results, with their counts among the results and in the store.
     #[arg(long)]
     pub facets: bool,
 }
