@@ -56,7 +56,11 @@ fn write_index(scored: &Scored, order: &NameOrder, stamp: Stamp, store: &Path) {
         }
         Err(error) => {
             warn!(%error, "explore index not written");
-            let _ = std::fs::remove_file(&path);
+            // An older index must not outlive the scores it describes;
+            // whatever else is in the way is the user's to remove.
+            if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                let _ = std::fs::remove_file(&path);
+            }
         }
     }
 }

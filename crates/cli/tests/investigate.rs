@@ -580,6 +580,10 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
     let (page, stderr) = explore(&env, queries[0]);
     assert_eq!(page, before[0]);
     assert!(stderr.contains("not a regular file"), "{stderr}");
+    // Scoring says what is in the index's way, by the index's name.
+    let scoring = env.run(&["score"]);
+    let said = String::from_utf8_lossy(&scoring.stderr);
+    assert!(said.contains("store.sqlite-explore: something other than a file"), "{said}");
     std::fs::remove_file(&index).unwrap();
 
     // An ingest without rescoring makes the index stale, and explore

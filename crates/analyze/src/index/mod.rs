@@ -176,6 +176,13 @@ impl ExploreIndex {
         stamp: Stamp,
         path: &Path,
     ) -> Result<(), IndexError> {
+        // Renaming onto a folder or a FIFO would fail after all the
+        // work, naming the temporary file: say what is in the way first.
+        if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let what =
+                std::io::Error::other("something other than a file is in the way: remove it");
+            return Err(IndexError::Io { path: path.to_owned(), source: what });
+        }
         let bytes = build::build(scored, order, stamp);
         remove_abandoned(path);
         let mut temporary = path.as_os_str().to_owned();
