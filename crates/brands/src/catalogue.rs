@@ -338,13 +338,17 @@ fn read_capped(path: &Path) -> std::io::Result<String> {
         return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
     }
     let file = std::fs::File::open(path)?;
-    let mut text = String::new();
-    file.take(MAX_CATALOGUE_BYTES + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_CATALOGUE_BYTES {
+    let mut bytes = Vec::new();
+    file.take(MAX_CATALOGUE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CATALOGUE_BYTES {
         let limit = MAX_CATALOGUE_BYTES >> 20;
         return Err(Error::new(ErrorKind::InvalidData, format!("larger than {limit} MiB")));
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|error| {
+        let good = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::new(ErrorKind::InvalidData, format!("line {line} is not UTF-8 text"))
+    })
 }
 
 fn parse_line(line: &str) -> Result<Brand, String> {

@@ -271,6 +271,16 @@ fn themes_come_from_words_and_brands() {
 }
 
 #[test]
+fn a_catalogue_that_is_not_utf8_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.tsv");
+    std::fs::write(&path, b"acme\tAcme\tretail\tacmecorp\t\nbad\tCaf\xe9\tretail\tcafe\t\n")
+        .unwrap();
+    let error = Catalogue::load_user(&path, false).unwrap_err().to_string();
+    assert!(error.contains("latin1.tsv") && error.contains("line 2 is not UTF-8"), "{error}");
+}
+
+#[test]
 fn a_user_catalogue_adds_and_replaces_brands() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.tsv");

@@ -212,6 +212,18 @@ pub fn counted(count: u64, word: &str) -> String {
     format!("{} {word}{s}", thousands(count))
 }
 
+/// A domain as a table cell: an IDN with its Unicode form beside it
+/// (`xn--acebook-27b.com (ƒacebook.com)`), which is what a victim sees.
+pub fn name_cell(name: &str) -> String {
+    if !name.contains("xn--") {
+        return name.to_owned();
+    }
+    match nshunt_model::DomainName::parse(name).map(|n| n.to_unicode()) {
+        Ok(unicode) if unicode != name => format!("{name} ({unicode})"),
+        _ => name.to_owned(),
+    }
+}
+
 /// A table cell holding a list: `-` when empty, the first two and how
 /// many more otherwise, so that a name with thousands of addresses keeps
 /// its row readable (JSON has them all).

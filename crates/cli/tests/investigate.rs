@@ -267,6 +267,9 @@ fn common_values_are_not_followed_and_unknown_seeds_say_why() {
     let missing = env.run(&["investigate", "nowhere.test"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("not in the store"));
+    let ns = env.run(&["investigate", "ns1.crime-ns.test"]);
+    assert_eq!(ns.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&ns.stderr).contains("nshunt nameserver crime-ns.test"));
     let suffix = env.run(&["investigate", "co.uk"]);
     assert_eq!(suffix.status.code(), Some(2));
 }

@@ -156,7 +156,7 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
     if let Some(min) = a.min_risk
         && !(0.0..=100.0).contains(&min)
     {
-        bail!("--min-risk {min}: give a number from 0 to 100");
+        bail!("--min-risk {min:?}: give a number from 0 to 100");
     }
     if let Some(near) = &a.near
         && near.contains('.')
@@ -262,7 +262,7 @@ fn write_text(out: &mut impl Write, page: &Page, as_of: i64) -> Result<()> {
         .right_align(&[1]);
     for m in &page.results {
         table.row(vec![
-            m.domain.clone(),
+            output::name_cell(&m.domain),
             format!("{:.1}", m.risk),
             m.state.into(),
             output::list_cell(&m.addresses),

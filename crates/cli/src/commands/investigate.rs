@@ -7,11 +7,11 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use nshunt_analyze::investigate::{Cluster, EntityRef, Investigation, Options, Pivot, investigate};
-use nshunt_analyze::{Settings, load::registered_domain};
+use nshunt_analyze::{EntityKind, Settings, load::registered_domain};
 
 use super::{Context, cli_name, finish};
 use crate::args::InvestigateArgs;
-use crate::output::{self, Format, Table, counted, list_cell, thousands};
+use crate::output::{self, Format, Table, counted, list_cell, name_cell, thousands};
 use crate::time::format_moment;
 
 mod html;
@@ -34,10 +34,13 @@ pub fn run(ctx: &Context, args: &InvestigateArgs) -> Result<()> {
 
     let facts = nshunt_analyze::load(&store, as_of)?;
     let Some(seed) = facts.domains.iter().position(|d| d.name == domain) else {
-        bail!(
-            "{domain} is not in the store as of {}: ingest its zone, passive DNS or registration",
-            format_moment(as_of)
-        );
+        let serves = facts.entities.id(EntityKind::NsDomain, &domain).is_some();
+        let hint = if serves {
+            format!(": it is a name-server domain, `nshunt nameserver {domain}` shows its domains")
+        } else {
+            ": ingest its zone, passive DNS or registration".to_owned()
+        };
+        bail!("{domain} is not in the store as of {}{hint}", format_moment(as_of));
     };
     let scored = nshunt_analyze::score_facts(facts, &Settings::default());
     let options = Options {
@@ -116,7 +119,7 @@ fn refuse_to_replace(path: &Path, store: &Path) -> Result<()> {
 
 fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()> {
     let s = &f.seed;
-    writeln!(out, "seed          {}   (as of {})", s.domain, format_moment(as_of))?;
+    writeln!(out, "seed          {}   (as of {})", name_cell(&s.domain), format_moment(as_of))?;
     writeln!(out, "risk          {:.1} / 100, {}", s.risk, s.state)?;
     writeln!(out, "\nseed infrastructure (rarest first)")?;
     let mut table =
@@ -168,7 +171,7 @@ fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
     .right_align(&[7]);
     for m in &c.members {
         table.row(vec![
-            m.domain.clone(),
+            name_cell(&m.domain),
             list_cell(&m.addresses),
             list_cell(&m.ptr),
             list_cell(&m.asn),

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use nshunt_analyze::investigate::{Cluster, EntityRef, Investigation};
 
-use crate::output::counted;
+use crate::output::{counted, name_cell};
 use crate::time::format_moment;
 
 /// The graph's size in pixels.
@@ -115,7 +115,7 @@ fn members(svg: &mut String, cluster: &Cluster, (cx, cy): (f64, f64), toward: f6
             "<line x1=\"{cx:.1}\" y1=\"{cy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
              <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{color}\"><title>{} (risk {:.1}, \
              {})</title></circle>\n",
-            escape(&m.domain),
+            escape(&name_cell(&m.domain)),
             m.risk,
             m.state
         );
@@ -173,7 +173,7 @@ fn cluster_section(c: &Cluster) -> String {
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td{class}>{:.1}</td><td>{}</td></tr>\n",
-            escape(&m.domain),
+            escape(&name_cell(&m.domain)),
             escape(&m.addresses.join(" ")),
             escape(&m.ptr.join(" ")),
             escape(&m.asn.join(" ")),
