@@ -22,8 +22,10 @@
 //! than a registrar with twenty million), a pair's link strength is the
 //! sum of the weights of the values it shares, and the pair is linked
 //! when the sum reaches [`Options::link_weight`] (by default the weight
-//! of a value held by [`Options::link_max`] domains: one value that rare
-//! links alone, as do two or three commoner ones together). Only values
+//! of a value held by [`Options::link_max`] domains or
+//! [`Options::link_max_share`] of the store, whichever is fewer, but
+//! never fewer than [`Options::link_min`]: one value that rare links
+//! alone, as do two or three commoner ones together). Only values
 //! that split the related domains count, not those spanning them (held
 //! by more than half of them, when there are more than three): the
 //! attribute that brought everyone in (the seed's name server) is what
@@ -79,6 +81,14 @@ pub struct Options {
     /// value carried by this many domains of the store: a value at
     /// most this common links two domains on its own.
     pub link_max: u64,
+    /// Nor more than this share of the store: in a store of a few
+    /// thousand domains, a value held by 2% of them (a CDN's AS) is no
+    /// link, though it is far below [`Options::link_max`].
+    pub link_max_share: f64,
+    /// But a value held by this many domains or fewer always links
+    /// alone, however small the store (a name server with three
+    /// domains is rare anywhere).
+    pub link_min: u64,
     /// The link strength (the summed weights of the splitting values a
     /// pair shares) at which two related domains are linked; `None`:
     /// the weight of a value carried by [`Options::link_max`] domains.
@@ -93,6 +103,8 @@ impl Default for Options {
             max_pivot: 5_000,
             max_pivot_share: 0.05,
             link_max: 5_000,
+            link_max_share: 0.01,
+            link_min: 5,
             link_weight: None,
         }
     }
@@ -411,7 +423,9 @@ fn links(
 
 /// The link strength at which a pair is linked.
 fn link_threshold(index: &Index, options: &Options) -> f64 {
-    options.link_weight.unwrap_or_else(|| (index.total / options.link_max.max(1) as f64).ln())
+    let share = (options.link_max_share * index.total).max(options.link_min as f64);
+    let most = (options.link_max as f64).min(share).max(1.0);
+    options.link_weight.unwrap_or_else(|| (index.total / most).ln())
 }
 
 /// What a shared value adds to a pair's link strength: its weight, or
@@ -635,6 +649,43 @@ mod tests {
 
         let again = investigate(&scored, 0, &options);
         assert_eq!(again, found, "deterministic");
+    }
+
+    /// A store of 500 domains: 24 on one name server (the seed's); ten
+    /// of them on an AS that 15 domains of the store use (3%, a CDN in
+    /// a small store), three on a /24 of their own. Only the /24 links.
+    #[test]
+    fn in_a_small_store_a_value_held_by_a_few_percent_links_nothing() {
+        let mut facts = Facts::new(1_000_000);
+        let e = &mut facts.entities;
+        let ns = e.intern(EntityKind::NsDomain, "shared-ns.example");
+        let big_ns = e.intern(EntityKind::NsDomain, "big-ns.example");
+        let cdn = e.intern(EntityKind::Asn, "AS64500");
+        let net = e.intern(EntityKind::Subnet, "192.0.2.0/24");
+        for i in 0..500 {
+            let mut entities = vec![(EntityKind::NsDomain, if i < 24 { ns } else { big_ns })];
+            if i < 10 || (24..29).contains(&i) {
+                entities.push((EntityKind::Asn, cdn));
+            }
+            if (20..23).contains(&i) {
+                entities.push((EntityKind::Subnet, net));
+            }
+            facts.domains.push(DomainFacts {
+                name: format!("d{i:03}.example"),
+                entities,
+                ..DomainFacts::default()
+            });
+        }
+        let scored = score_facts(facts, &Settings::default());
+        let found = investigate(&scored, 23, &Options { depth: 1, ..Options::default() });
+
+        assert_eq!(found.related, 24);
+        let sizes: Vec<usize> = found.clusters.iter().map(|c| c.members.len()).collect();
+        assert_eq!(sizes[0], 3, "{sizes:?}");
+        assert!(sizes[1..].iter().all(|&n| n == 1), "{sizes:?}");
+        let first: Vec<&str> =
+            found.clusters[0].members.iter().map(|m| m.domain.as_str()).collect();
+        assert_eq!(first, ["d020.example", "d021.example", "d022.example"]);
     }
 
     /// A store of 1,000 domains. Four related ones share a rare name

@@ -148,10 +148,16 @@ fn write_text(out: &mut impl Write, f: &Investigation, as_of: i64) -> Result<()>
 
 fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
     writeln!(out, "\ncluster {} ({})", c.id, counted(c.members.len() as u64, "domain"))?;
-    let common: Vec<String> = c.commonalities.iter().map(commonality).collect();
+    // The rarest few: JSON and the HTML report have them all.
+    const SHOWN: usize = 6;
+    let mut common: Vec<String> = c.commonalities.iter().take(SHOWN).map(commonality).collect();
+    if c.commonalities.len() > SHOWN {
+        common.push(format!("(+{} more)", c.commonalities.len() - SHOWN));
+    }
     writeln!(
         out,
-        "  shared by all: {}",
+        "  {}: {}",
+        commonality_label(c),
         if common.is_empty() { "-".into() } else { common.join("; ") }
     )?;
     if !c.targets.is_empty() {
@@ -184,6 +190,12 @@ fn write_cluster(out: &mut impl Write, c: &Cluster) -> Result<()> {
     }
     table.write(out, "  ")?;
     Ok(())
+}
+
+/// What a cluster's commonalities are: a domain alone shares them with
+/// no other (it was linked to none strongly enough).
+pub(super) fn commonality_label(c: &Cluster) -> &'static str {
+    if c.members.len() == 1 { "alone, its own values" } else { "shared by all" }
 }
 
 fn commonality(e: &EntityRef) -> String {

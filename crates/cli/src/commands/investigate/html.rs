@@ -145,8 +145,10 @@ fn seed_table(f: &Investigation) -> String {
 }
 
 fn cluster_section(c: &Cluster) -> String {
+    let label = super::commonality_label(c);
+    let label = label[..1].to_uppercase() + &label[1..];
     let mut html = format!(
-        "<h2>Cluster {} ({})</h2>\n<p>Shared by all: ",
+        "<h2>Cluster {} ({})</h2>\n<p>{label}: ",
         c.id,
         counted(c.members.len() as u64, "domain")
     );
