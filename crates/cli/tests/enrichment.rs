@@ -519,3 +519,16 @@ fn control_characters_from_input_are_escaped_on_output() {
     let view = env.json(&["domain", "esc.example"]);
     assert_eq!(view["registration"]["registrar"], "Bad\u{1b}[31mRegistrar\u{9b}2J", "{view}");
 }
+
+/// A registered domain seen only through names under it is scored, and
+/// its view says where to look instead of "not in the store".
+#[test]
+fn a_domain_known_only_through_its_names_says_so() {
+    let env = Env::new();
+    let line = r#"{"rrname":"download.underonly.example","rrtype":"A","rdata":"192.0.2.7","ttl":60,"time_first":1700000000,"time_last":1700000000,"count":1}"#;
+    env.ok(&["-q", "ingest", "pdns", &write(&env, "under.jsonl", &format!("{line}\n"))]);
+    let output = env.run(&["domain", "underonly.example"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("names under it do"), "{stderr}");
+}

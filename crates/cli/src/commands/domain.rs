@@ -55,6 +55,11 @@ fn not_found(store: &SqliteStore, name: &DomainName, as_of: i64) -> Result<Strin
             "{name} is first seen {}, after the moment asked for ({when}): pass a later --as-of",
             format_moment(first)
         ),
+        None if store.domain_score(name.as_str())?.is_some() => format!(
+            "{name} itself has no record in the store, but names under it do (it is scored as \
+             their registered domain): `nshunt explore --name-glob {name}` and `nshunt risk \
+             {name}` show it; view one of its names"
+        ),
         None => format!(
             "{name} is not in the store: no zone, passive DNS, collection or registration \
              answer names it (passive DNS keeps only answered queries)"
