@@ -25,13 +25,16 @@
 //! of a value held by [`Options::link_max`] domains or
 //! [`Options::link_max_share`] of the store, whichever is fewer, but
 //! never fewer than [`Options::link_min`]: one value that rare links
-//! alone, as do two or three commoner ones together). Only values
+//! alone, as do two or three commoner ones together). First only values
 //! that split the related domains count, not those spanning them (held
 //! by more than half of them, when there are more than three): the
 //! attribute that brought everyone in (the seed's name server) is what
 //! they all have in common, so it is reported as each cluster's
 //! commonality, while the values that separate groups (their /24s,
-//! their PTR patterns) draw the clusters. Themes (they describe names,
+//! their PTR patterns) draw the clusters. Then the domains still alone
+//! are linked by the spanning values, by the same weights: a campaign
+//! that nothing splits is one cluster, and the groups already drawn
+//! are never merged. Themes (they describe names,
 //! not infrastructure), shared infrastructure (CDN, dynamic DNS,
 //! popular or allow-listed) and values held by more than
 //! [`Options::max_pivot_share`] of the store (a privacy address shared
@@ -77,6 +80,9 @@ pub struct Options {
     /// store's domains (in a small store, a registrar with half of
     /// them is no lead either).
     pub max_pivot_share: f64,
+    /// But an entity carrying this many domains or fewer is under the
+    /// share whatever the store's size.
+    pub pivot_min: u64,
     /// The default link threshold is the weight `ln(N / link_max)` of a
     /// value carried by this many domains of the store: a value at
     /// most this common links two domains on its own.
@@ -102,6 +108,7 @@ impl Default for Options {
             max_domains: 500,
             max_pivot: 5_000,
             max_pivot_share: 0.05,
+            pivot_min: 20,
             link_max: 5_000,
             link_max_share: 0.01,
             link_min: 5,
@@ -260,20 +267,7 @@ impl Index {
 pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investigation {
     let facts = &scored.facts;
     let index = Index::build(facts);
-    let pivot = |key: (EntityKind, u32)| {
-        let count = index.count(key);
-        if key.0 == EntityKind::Theme {
-            Pivot::Theme
-        } else if facts.entities.flags(key.0, key.1).is_shared_infrastructure() {
-            Pivot::SharedInfrastructure
-        } else if count > options.max_pivot {
-            Pivot::OverMaxPivot
-        } else if count as f64 > options.max_pivot_share * index.total {
-            Pivot::OverPivotShare
-        } else {
-            Pivot::Followed
-        }
-    };
+    let pivot = |key: (EntityKind, u32)| pivot(facts, &index, key, options);
     let followable = |key: (EntityKind, u32)| pivot(key).followed();
 
     let (related, truncated) = related(facts, &index, seed as u32, options, &followable);
@@ -302,6 +296,22 @@ pub fn investigate(scored: &Scored, seed: usize, options: &Options) -> Investiga
         truncated,
         clusters,
         options: *options,
+    }
+}
+
+/// Whether the search goes through an entity, and why not.
+fn pivot(facts: &Facts, index: &Index, key: (EntityKind, u32), options: &Options) -> Pivot {
+    let count = index.count(key);
+    if key.0 == EntityKind::Theme {
+        Pivot::Theme
+    } else if facts.entities.flags(key.0, key.1).is_shared_infrastructure() {
+        Pivot::SharedInfrastructure
+    } else if count > options.max_pivot {
+        Pivot::OverMaxPivot
+    } else if count as f64 > share_cap(index, options) {
+        Pivot::OverPivotShare
+    } else {
+        Pivot::Followed
     }
 }
 
@@ -379,7 +389,11 @@ fn holders(facts: &Facts, domains: &[u32]) -> BTreeMap<(EntityKind, u32), Vec<us
 
 /// The union-find parents after linking: strong values link their
 /// holders at once, weak ones add their weight to each pair of holders
-/// and the pairs whose sum reaches the threshold are linked.
+/// and the pairs whose sum reaches the threshold are linked. First by
+/// the values that split the related domains; then the domains still
+/// alone are linked by the values that span them (one campaign that
+/// nothing splits is one cluster, not a heap of singletons, and a
+/// spanning value never merges the groups the splitting ones drew).
 fn links(
     facts: &Facts,
     index: &Index,
@@ -389,20 +403,33 @@ fn links(
 ) -> Vec<usize> {
     let threshold = fixed(link_threshold(index, options));
     let spanning = |n: usize| related > 3 && n * 2 > related;
+    let weight = |key: (EntityKind, u32)| fixed(link_weight(facts, index, key, options));
     let mut parent: Vec<usize> = (0..related).collect();
-    let mut pairs: HashMap<(usize, usize), u64> = HashMap::new();
 
-    for (&key, members) in holders {
-        if members.len() < 2 || spanning(members.len()) {
-            continue;
-        }
-        let weight = fixed(link_weight(facts, index, key, options));
-        if weight == 0 {
+    let splitting = holders.iter().filter(|(_, m)| !spanning(m.len()));
+    let values = splitting.map(|(&key, members)| (weight(key), members.clone()));
+    link_by(values, threshold, &mut parent);
+
+    let alone = alone(&mut parent);
+    let spans = holders.iter().filter(|(_, m)| spanning(m.len()));
+    let values = spans.map(|(&key, members)| {
+        let left: Vec<usize> = members.iter().copied().filter(|&p| alone[p]).collect();
+        (weight(key), left)
+    });
+    link_by(values, threshold, &mut parent);
+    parent
+}
+
+/// Links the holders of each `(weight, holders)` value into `parent`.
+fn link_by(values: impl Iterator<Item = (u64, Vec<usize>)>, threshold: u64, parent: &mut [usize]) {
+    let mut pairs: HashMap<(usize, usize), u64> = HashMap::new();
+    for (weight, members) in values {
+        if members.len() < 2 || weight == 0 {
             continue;
         }
         if weight >= threshold {
             for pair in members.windows(2) {
-                union(&mut parent, pair[0], pair[1]);
+                union(parent, pair[0], pair[1]);
             }
         } else if members.len() <= MAX_WEAK_HOLDERS {
             for (i, &a) in members.iter().enumerate() {
@@ -415,10 +442,27 @@ fn links(
 
     for (&(a, b), &sum) in &pairs {
         if sum >= threshold {
-            union(&mut parent, a, b);
+            union(parent, a, b);
         }
     }
-    parent
+}
+
+/// Which domains are in no group yet.
+fn alone(parent: &mut [usize]) -> Vec<bool> {
+    let roots: Vec<usize> = (0..parent.len()).map(|p| find(parent, p)).collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &root in &roots {
+        *sizes.entry(root).or_default() += 1;
+    }
+    roots.iter().map(|root| sizes[root] == 1).collect()
+}
+
+/// The most domains a value may hold and still be followed or weigh
+/// in a link: [`Options::max_pivot_share`] of the store, but never
+/// fewer than [`Options::pivot_min`] (in a store of thirty domains, a
+/// name server with ten is still a lead).
+fn share_cap(index: &Index, options: &Options) -> f64 {
+    (options.max_pivot_share * index.total).max(options.pivot_min as f64)
 }
 
 /// The link strength at which a pair is linked.
@@ -434,8 +478,7 @@ fn link_threshold(index: &Index, options: &Options) -> f64 {
 fn link_weight(facts: &Facts, index: &Index, key: (EntityKind, u32), options: &Options) -> f64 {
     let count = index.count(key);
     let shared = facts.entities.flags(key.0, key.1).is_shared_infrastructure();
-    if key.0 == EntityKind::Theme || shared || count as f64 > options.max_pivot_share * index.total
-    {
+    if key.0 == EntityKind::Theme || shared || count as f64 > share_cap(index, options) {
         return 0.0;
     }
     index.weight(key).max(0.0)
@@ -688,6 +731,71 @@ mod tests {
         assert_eq!(first, ["d020.example", "d021.example", "d022.example"]);
     }
 
+    /// A store of 30 domains: ten on one name server (a third of the
+    /// store, yet a lead), all 30 with one registrar (no lead). Held by
+    /// a third of the store, the name server alone links nothing.
+    #[test]
+    fn in_a_tiny_store_a_few_domains_are_still_a_lead() {
+        let mut facts = Facts::new(1_000_000);
+        let e = &mut facts.entities;
+        let ns = e.intern(EntityKind::NsDomain, "rare-ns.example");
+        let big_ns = e.intern(EntityKind::NsDomain, "big-ns.example");
+        let registrar = e.intern(EntityKind::Registrar, "one registrar");
+        for i in 0..30 {
+            facts.domains.push(DomainFacts {
+                name: format!("d{i:02}.example"),
+                entities: vec![
+                    (EntityKind::NsDomain, if i < 10 { ns } else { big_ns }),
+                    (EntityKind::Registrar, registrar),
+                ],
+                ..DomainFacts::default()
+            });
+        }
+        let scored = score_facts(facts, &Settings::default());
+        let found = investigate(&scored, 0, &Options::default());
+        assert_eq!(found.related, 10);
+        let reasons: Vec<(&str, Pivot)> =
+            found.seed_entities.iter().map(|s| (s.entity.value.as_str(), s.reason)).collect();
+        assert!(reasons.contains(&("rare-ns.example", Pivot::Followed)), "{reasons:?}");
+        assert!(reasons.contains(&("one registrar", Pivot::OverPivotShare)), "{reasons:?}");
+    }
+
+    /// One campaign that nothing splits: nine domains on a rare name
+    /// server and one /24, with three others on the name server only
+    /// (two of them on a /24 of their own). The nine are one cluster,
+    /// the two another, the last one alone.
+    #[test]
+    fn a_campaign_that_nothing_splits_is_one_cluster() {
+        let mut facts = Facts::new(1_000_000);
+        let e = &mut facts.entities;
+        let ns = e.intern(EntityKind::NsDomain, "rare-ns.example");
+        let big_ns = e.intern(EntityKind::NsDomain, "big-ns.example");
+        let campaign = e.intern(EntityKind::Subnet, "203.0.113.0/24");
+        let pair = e.intern(EntityKind::Subnet, "198.51.100.0/24");
+        for i in 0..429 {
+            let mut entities = vec![(EntityKind::NsDomain, if i < 12 { ns } else { big_ns })];
+            if i < 9 {
+                entities.push((EntityKind::Subnet, campaign));
+            } else if i < 11 {
+                entities.push((EntityKind::Subnet, pair));
+            }
+            facts.domains.push(DomainFacts {
+                name: format!("d{i:03}.example"),
+                entities,
+                ..DomainFacts::default()
+            });
+        }
+        let scored = score_facts(facts, &Settings::default());
+        let found = investigate(&scored, 0, &Options::default());
+
+        assert_eq!(found.related, 12);
+        let sizes: Vec<usize> = found.clusters.iter().map(|c| c.members.len()).collect();
+        assert_eq!(sizes, [9, 2, 1]);
+        let common: Vec<&str> =
+            found.clusters[0].commonalities.iter().map(|c| c.value.as_str()).collect();
+        assert!(common.contains(&"203.0.113.0/24") && common.contains(&"rare-ns.example"));
+    }
+
     /// A store of 1,000 domains. Four related ones share a rare name
     /// server (which brings them in and spans them); `pair0` and `pair1`
     /// also share an AS and a registrar carried by 40 domains each,
@@ -769,35 +877,51 @@ mod tests {
         let found = weak_investigation(weak_world(false), "pair0.example", 0.05);
 
         assert_eq!(found.related, 4, "the AS and registrar of 40 are not followed");
+        // 3.2 + 3.2 reaches 4.6 and draws the pair; 3.7 alone does not,
+        // so the lone ones are left alone by the splitting values and
+        // only then linked by the rare name server that spans all four
+        // (which does not merge them into the pair).
         assert_eq!(
             cluster_names(&found),
             [
+                vec!["lone0.example".to_owned(), "lone1.example".to_owned()],
                 vec!["pair0.example".to_owned(), "pair1.example".to_owned()],
-                vec!["lone0.example".to_owned()],
-                vec!["lone1.example".to_owned()],
             ],
-            "3.2 + 3.2 reaches 4.6; 3.7 alone does not, and the name server spans them all"
         );
         let common: Vec<&str> =
-            found.clusters[0].commonalities.iter().map(|c| c.value.as_str()).collect();
+            found.clusters[1].commonalities.iter().map(|c| c.value.as_str()).collect();
         assert!(common.contains(&"AS1") && common.contains(&"reg one"), "{common:?}");
+
+        let scored = score_facts(weak_world(false), &Settings::default());
+        let index = Index::build(&scored.facts);
+        let options = Options { link_max: 10, ..Options::default() };
+        let key = |kind, value| (kind, scored.facts.entities.id(kind, value).unwrap());
+        let threshold = link_threshold(&index, &options);
+        let as2 = link_weight(&scored.facts, &index, key(EntityKind::Asn, "AS2"), &options);
+        let as1 = link_weight(&scored.facts, &index, key(EntityKind::Asn, "AS1"), &options);
+        assert!(as2 < threshold && as1 < threshold && 2.0 * as1 >= threshold);
     }
 
     #[test]
     fn a_value_held_by_a_large_share_of_the_store_adds_nothing() {
         // The privacy address (300 of 1,000 domains) is over the 5%
-        // share: the lone pair's 3.7 stays below the threshold.
-        let found = weak_investigation(weak_world(false), "lone0.example", 0.05);
-        let lone = cluster_names(&found).into_iter().filter(|c| c[0].starts_with("lone"));
-        assert!(lone.into_iter().all(|c| c.len() == 1));
-
-        // Counted (share up to 100%), its 1.2 would tip the pair over.
-        let found = weak_investigation(weak_world(false), "lone0.example", 1.0);
-        let names = cluster_names(&found);
-        assert!(
-            names.contains(&vec!["lone0.example".to_owned(), "lone1.example".to_owned()]),
-            "{names:?}"
-        );
+        // share: it weighs nothing, and the lone pair's 3.7 stays below
+        // the threshold. Counted (share up to 100%), its 1.2 would tip
+        // the pair over.
+        let scored = score_facts(weak_world(false), &Settings::default());
+        let index = Index::build(&scored.facts);
+        let facts = &scored.facts;
+        let privacy =
+            (EntityKind::Registrant, facts.entities.id(EntityKind::Registrant, "privacy").unwrap());
+        let as2 = (EntityKind::Asn, facts.entities.id(EntityKind::Asn, "AS2").unwrap());
+        for (share, links) in [(0.05, false), (1.0, true)] {
+            let options = Options { link_max: 10, max_pivot_share: share, ..Options::default() };
+            let sum = link_weight(facts, &index, privacy, &options)
+                + link_weight(facts, &index, as2, &options);
+            assert_eq!(sum >= link_threshold(&index, &options), links, "share {share}: {sum}");
+        }
+        let options = Options { max_pivot_share: 0.05, ..Options::default() };
+        assert_eq!(link_weight(facts, &index, privacy, &options), 0.0);
     }
 
     #[test]
