@@ -501,6 +501,13 @@ impl Detector {
     /// a counter beside a brand is a number, not leetspeak. Words are
     /// read from `folded`, so that `l0gin` still reads as `login`.
     fn segments(&self, raw: &[u8], folded: &[u8]) -> bool {
+        self.splits(raw, folded, false)
+    }
+
+    /// [`Self::segments`], where `brands` also lets distinctive brand
+    /// keywords stand as words (`secure|appleid|login`: a theme word
+    /// beside a brand is still that word).
+    fn splits(&self, raw: &[u8], folded: &[u8], brands: bool) -> bool {
         let n = folded.len();
         if n > 63 || raw.len() != n {
             return false;
@@ -512,6 +519,7 @@ impl Detector {
                 ok[start] && end - start >= 2 && end - start <= 16 && {
                     raw[start..end].iter().all(u8::is_ascii_digit)
                         || self.lure.contains(&folded[start..end])
+                        || (brands && self.distinctive.contains(&raw[start..end]))
                 }
             }) || (raw[end - 1].is_ascii_digit() && ok[end - 1]);
         }
@@ -813,8 +821,8 @@ impl Detector {
             // `international`.
             let counts = end - start >= 9
                 || (start == ts && end == te)
-                || (self.segments(&raw[ts..start], &folded[ts..start])
-                    && self.segments(&raw[end..te], &folded[end..te]));
+                || (self.splits(&raw[ts..start], &folded[ts..start], true)
+                    && self.splits(&raw[end..te], &folded[end..te], true));
             if counts {
                 themes.push(self.theme_pattern[m.pattern().as_usize()]);
             }

@@ -262,6 +262,9 @@ fn themes_come_from_words_and_brands() {
     assert!(d.themes(&name).contains(&Theme::TaxGovernment), "{:?}", d.themes(&name));
     let name = DomainName::parse("taxi.com").unwrap();
     assert!(d.themes(&name).is_empty(), "{:?}", d.themes(&name));
+    // Beside a brand inside one token, theme words still count.
+    let name = DomainName::parse("secureappleidlogin.com").unwrap();
+    assert!(d.themes(&name).contains(&Theme::AccountSecurity), "{:?}", d.themes(&name));
     // A theme word inside a longer ordinary word is that word.
     for word in ["publicity.com", "republic.com", "international.org", "finesse.net"] {
         let name = DomainName::parse(word).unwrap();
