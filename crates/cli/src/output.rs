@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use clap::ValueEnum;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr as _;
 
 use crate::time::format_moment;
 
@@ -25,24 +26,71 @@ pub enum Format {
 
 /// Standard output with control characters escaped: text read from
 /// input files (a registrar, an organisation, a PTR name) must not drive
-/// the analyst's terminal. C0 controls other than newline and tab, DEL
-/// and C1 controls (`U+0080`–`U+009F`, UTF-8 `C2 80`–`C2 9F`) are
-/// written as `\u001b`, which is also a valid escape inside a JSON
-/// string (JSON writers escape C0 themselves; C1 they pass through).
+/// the analyst's terminal. C0 controls other than newline and tab, DEL,
+/// C1 controls (`U+0080`–`U+009F`) and the bidirectional formatting
+/// characters (which reorder what follows them on screen) are written
+/// as `\u001b`, which is also a valid escape inside a JSON string (JSON
+/// writers escape C0 themselves; the others they pass through). Fields
+/// that must stay on one line (table cells) are escaped further by
+/// [`sanitize`].
 pub struct Clean<W: Write> {
     inner: W,
-    /// A `C2` byte seen at the end of the last write, held until the
-    /// next byte says whether it starts a C1 control.
-    held: bool,
+    /// The first bytes of a multi-byte character that may be one to
+    /// escape, held until the next byte decides.
+    held: Vec<u8>,
+}
+
+/// Whether `c` is written escaped: a control character other than
+/// newline and tab, or a bidirectional formatting character.
+fn is_escaped(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// The bidirectional formatting characters (marks, embeddings,
+/// overrides, isolates).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 impl<W: Write> Clean<W> {
     pub fn new(inner: W) -> Self {
-        Clean { inner, held: false }
+        Clean { inner, held: Vec::with_capacity(4) }
     }
 
-    fn escape(&mut self, code: u8) -> io::Result<()> {
-        write!(self.inner, "\\u{:04x}", u32::from(code))
+    fn escape(&mut self, c: char) -> io::Result<()> {
+        write!(self.inner, "\\u{:04x}", u32::from(c))
+    }
+
+    /// Bytes that may start a character to escape: C1 (`C2`), U+061C
+    /// (`D8`), the others (`E2 80`, `E2 81`).
+    fn may_start(held: &[u8]) -> bool {
+        matches!(held, [0xc2] | [0xd8] | [0xe2] | [0xe2, 0x80] | [0xe2, 0x81])
+    }
+
+    /// Feeds one byte after a held prefix; returns whether it was used.
+    fn continue_held(&mut self, b: u8) -> io::Result<bool> {
+        self.held.push(b);
+        if let Ok(text) = std::str::from_utf8(&self.held)
+            && let Some(c) = text.chars().next()
+        {
+            let escaped = is_escaped(c);
+            if escaped {
+                self.escape(c)?;
+            } else {
+                self.inner.write_all(&self.held)?;
+            }
+            self.held.clear();
+            return Ok(true);
+        }
+        if Self::may_start(&self.held) {
+            return Ok(true);
+        }
+        // Not a character to escape: the held bytes go out as they are,
+        // and this byte is read afresh.
+        self.held.pop();
+        let held = std::mem::take(&mut self.held);
+        self.inner.write_all(&held)?;
+        Ok(false)
     }
 }
 
@@ -50,23 +98,21 @@ impl<W: Write> Write for Clean<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut start = 0;
         for (i, &b) in buf.iter().enumerate() {
-            if self.held {
-                self.held = false;
-                if (0x80..=0x9f).contains(&b) {
-                    self.escape(b)?;
+            if !self.held.is_empty() {
+                if self.continue_held(b)? {
                     start = i + 1;
                     continue;
                 }
-                self.inner.write_all(&[0xc2])?;
+                start = i;
             }
             let control = (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f;
-            if control || b == 0xc2 {
+            if control || Self::may_start(&[b]) {
                 self.inner.write_all(&buf[start..i])?;
                 start = i + 1;
                 if control {
-                    self.escape(b)?;
+                    self.escape(char::from(b))?;
                 } else {
-                    self.held = true;
+                    self.held.push(b);
                 }
             }
         }
@@ -75,9 +121,8 @@ impl<W: Write> Write for Clean<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if std::mem::take(&mut self.held) {
-            self.inner.write_all(&[0xc2])?;
-        }
+        let held = std::mem::take(&mut self.held);
+        self.inner.write_all(&held)?;
         self.inner.flush()
     }
 }
@@ -161,9 +206,9 @@ impl Table {
         self
     }
 
-    /// Adds one row.
+    /// Adds one row; each cell is kept on its line ([`sanitize`]).
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.iter().map(|c| sanitize(c)).collect());
     }
 
     /// Writes the table; a table without rows writes only its header.
@@ -171,7 +216,7 @@ impl Table {
         let widths: Vec<usize> = (0..self.header.len())
             .map(|c| {
                 let cells = self.rows.iter().filter_map(|r| r.get(c));
-                cells.map(|s| s.chars().count()).max().unwrap_or(0).max(self.header[c].len())
+                cells.map(|s| s.width()).max().unwrap_or(0).max(self.header[c].len())
             })
             .collect();
 
@@ -191,12 +236,13 @@ impl Table {
     ) -> io::Result<()> {
         let mut line = String::from(indent);
         for (c, cell) in cells.iter().enumerate() {
-            let width = widths[c];
+            // Padded by display width: a CJK character takes two columns.
+            let pad = " ".repeat(widths[c].saturating_sub(cell.width()));
             let last = c + 1 == cells.len();
             match (self.right.contains(&c), last) {
-                (true, _) => line.push_str(&format!("{cell:>width$}")),
+                (true, _) => line.push_str(&(pad + cell)),
                 (false, true) => line.push_str(cell),
-                (false, false) => line.push_str(&format!("{cell:<width$}")),
+                (false, false) => line.push_str(&(cell.clone() + &pad)),
             }
             if !last {
                 line.push_str("  ");
@@ -257,11 +303,16 @@ pub fn diag(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(io::stderr().lock(), "{}", sanitize(&line.to_string()));
 }
 
-/// `text` with control characters (newlines too) escaped.
+/// `text` with control characters (newlines and tabs too) and
+/// bidirectional formatting characters escaped: for diagnostics and
+/// table cells, which must stay on their line and in their order.
 pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return text.to_owned();
+    }
     text.chars()
         .map(|c| match c {
-            c if c.is_control() => c.escape_default().to_string(),
+            c if c.is_control() || is_bidi_control(c) => c.escape_default().to_string(),
             c => c.to_string(),
         })
         .collect()
@@ -312,6 +363,17 @@ mod clean_tests {
         }
         out.flush().unwrap();
         String::from_utf8(out.inner).unwrap()
+    }
+
+    #[test]
+    fn bidi_controls_are_escaped_also_across_writes() {
+        assert_eq!(cleaned(&["a\u{202e}b".as_bytes()]), "a\\u202eb");
+        let bytes = "x\u{2067}y\u{2013}z".as_bytes();
+        for cut in 1..bytes.len() {
+            let (a, b) = bytes.split_at(cut);
+            assert_eq!(cleaned(&[a, b]), "x\\u2067y\u{2013}z", "cut at {cut}");
+        }
+        assert_eq!(sanitize("Evil\nInc\t\u{202e}"), "Evil\\nInc\\t\\u{202e}");
     }
 
     #[test]

@@ -300,12 +300,41 @@ fn the_report_never_replaces_the_store_a_database_or_a_special_file() {
     let output =
         env.run(&["investigate", "barclays-login-03.test", "--html", copy.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("SQLite database"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an earlier report"));
+
+    // Through a link to the store, the store's own journal and WAL are
+    // still the store's; a link is not replaced either.
+    let link = env.path("link.sqlite");
+    std::os::unix::fs::symlink(&store, &link).unwrap();
+    let journal = env.path("store.sqlite-journal");
+    let output = env
+        .command(&["investigate", "barclays-login-03.test", "--html", journal.to_str().unwrap()])
+        .env("NSHUNT_STORE", &link)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the store"));
+    assert!(!journal.exists());
+    let report_link = env.path("report-link.html");
+    std::os::unix::fs::symlink(env.path("elsewhere.html"), &report_link).unwrap();
+    std::fs::write(env.path("elsewhere.html"), "<!DOCTYPE html>").unwrap();
+    let output = env.run(&[
+        "investigate",
+        "barclays-login-03.test",
+        "--html",
+        report_link.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
     assert_eq!(std::fs::read(&store).unwrap(), before, "the store is untouched");
 
     // An earlier report is replaced, and no temporary file is left.
     let html = env.path("report.html");
-    std::fs::write(&html, "old").unwrap();
+    std::fs::write(&html, "notes").unwrap();
+    let refused =
+        env.run(&["investigate", "barclays-login-03.test", "--html", html.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "not a report: kept");
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), "notes");
+    std::fs::write(&html, "<!DOCTYPE html>\n<p>old</p>").unwrap();
     env.ok(&["-q", "investigate", "barclays-login-03.test", "--html", html.to_str().unwrap()]);
     assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
     let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())

@@ -226,10 +226,13 @@ impl SqliteStore {
                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
                 )? > 0
             }
+            // The ledger with the columns every version has, not just
+            // a table of that name.
             _ => {
                 count(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'batches'",
-                )? == 0
+                    "SELECT count(*) FROM pragma_table_info('batches') WHERE name IN \
+                     ('kind', 'file_name', 'content_hash', 'observed_at', 'ingested_at')",
+                )? != 5
             }
         })
     }

@@ -101,10 +101,15 @@ fn someone_elses_database_is_left_alone() {
 
 #[test]
 fn someone_elses_versioned_database_is_left_alone() {
-    for version in ["3", "-1"] {
+    let cases = [
+        ("3", "CREATE TABLE customers (x)"),
+        ("-1", "CREATE TABLE customers (x)"),
+        ("3", "CREATE TABLE batches (id, total); CREATE TABLE observations (x)"),
+    ];
+    for (version, tables) in cases {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("theirs.db");
-        let sql = format!("CREATE TABLE customers (x); PRAGMA user_version = {version}");
+        let sql = format!("{tables}; PRAGMA user_version = {version}");
         rusqlite::Connection::open(&path).unwrap().execute_batch(&sql).unwrap();
         let before = std::fs::read(&path).unwrap();
 

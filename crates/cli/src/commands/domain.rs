@@ -104,7 +104,8 @@ fn write_registration(out: &mut impl Write, v: &DomainView) -> Result<()> {
     writeln!(out, "\nregistration  {} ({}, {when}{later})", r.domain, r.source)?;
     writeln!(out, "  status      {}", serde_json::to_value(r.status)?.as_str().unwrap_or("-"))?;
     let iana = r.registrar_iana_id.map(|id| format!(" (IANA {id})")).unwrap_or_default();
-    writeln!(out, "  registrar   {}{iana}", r.registrar.as_deref().unwrap_or("-"))?;
+    let registrar = r.registrar.as_deref().map_or_else(|| "-".to_owned(), output::sanitize);
+    writeln!(out, "  registrar   {registrar}{iana}")?;
     writeln!(out, "  created     {}   expires {}", date(r.created), date(r.expires))?;
     if let Some(who) = &r.registrant {
         let mut parts: Vec<String> = who.organization.iter().cloned().collect();
@@ -113,7 +114,7 @@ fn write_registration(out: &mut impl Write, v: &DomainView) -> Result<()> {
             [&who.city, &who.state, &who.postcode, &who.country].into_iter().flatten().cloned(),
         );
         let privacy = if r.privacy { "   (privacy service)" } else { "" };
-        writeln!(out, "  registrant  {}{privacy}", parts.join(", "))?;
+        writeln!(out, "  registrant  {}{privacy}", output::sanitize(&parts.join(", ")))?;
     }
     Ok(())
 }

@@ -66,9 +66,10 @@ pub fn run(ctx: &Context, args: &InvestigateArgs) -> Result<()> {
 }
 
 /// Writes the report beside its final path, then renames it there: an
-/// interrupted write leaves no half page, and nothing but a regular file
-/// that is not a database is ever replaced (a slip of `--html` onto the
-/// store must not destroy it; a FIFO would block).
+/// interrupted write leaves no half page. Only a new file, an empty one
+/// or an earlier report is ever replaced: a slip of `--html` onto the
+/// store, its journal or any other file must not destroy it, and a FIFO
+/// would block.
 fn write_html(path: &Path, store: &Path, found: &Investigation, as_of: i64) -> Result<()> {
     refuse_to_replace(path, store)?;
     let page = html::report(found, as_of);
@@ -78,12 +79,13 @@ fn write_html(path: &Path, store: &Path, found: &Investigation, as_of: i64) -> R
     temp_name.push(format!(".tmp-{}", std::process::id()));
     let temp = path.with_file_name(temp_name);
 
-    let written = std::fs::OpenOptions::new()
+    let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&temp)
-        .and_then(|mut file| file.write_all(page.as_bytes()))
-        .and_then(|()| std::fs::rename(&temp, path));
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    // From here the temporary file is ours to remove on failure.
+    let written = file.write_all(page.as_bytes()).and_then(|()| std::fs::rename(&temp, path));
     if let Err(error) = written {
         let _ = std::fs::remove_file(&temp);
         return Err(error).with_context(|| format!("cannot write {}", path.display()));
@@ -91,28 +93,38 @@ fn write_html(path: &Path, store: &Path, found: &Investigation, as_of: i64) -> R
     Ok(())
 }
 
-/// Refuses a report path that is the store or one of its files, holds an
-/// SQLite database, or is not a regular file.
+/// Refuses a report path that is the store or one of its files (as
+/// given or through links), or an existing file other than an empty
+/// one or an earlier report.
 fn refuse_to_replace(path: &Path, store: &Path) -> Result<()> {
-    let mut siblings = vec![store.to_path_buf()];
-    for suffix in ["-wal", "-shm", "-explore"] {
-        let mut name = store.as_os_str().to_os_string();
-        name.push(suffix);
-        siblings.push(name.into());
+    let mut stores = vec![store.to_path_buf()];
+    stores.extend(std::fs::canonicalize(store));
+    for store in stores {
+        for suffix in ["", "-wal", "-shm", "-journal", "-explore"] {
+            let mut name = store.as_os_str().to_os_string();
+            name.push(suffix);
+            if same_place(path, Path::new(&name)) {
+                bail!(
+                    "--html {} is the store or one of its files: not overwritten",
+                    path.display()
+                );
+            }
+        }
     }
-    if siblings.iter().any(|s| same_place(path, s)) {
-        bail!("--html {} is the store or one of its files: not overwritten", path.display());
-    }
-    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return Ok(()) };
     if !meta.is_file() {
         bail!("--html {}: not a regular file, not overwritten", path.display());
     }
-    let mut head = [0u8; 16];
-    let is_database = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok_and(|()| &head == b"SQLite format 3\0");
-    if is_database {
-        bail!("--html {} holds an SQLite database: not overwritten", path.display());
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 15), &mut head))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if !head.is_empty() && head != b"<!DOCTYPE html>" {
+        bail!(
+            "--html {} exists and is not an earlier report: not overwritten (remove it or pick \
+             another name)",
+            path.display()
+        );
     }
     Ok(())
 }

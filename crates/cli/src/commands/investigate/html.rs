@@ -191,7 +191,11 @@ fn cluster_section(c: &Cluster) -> String {
 }
 
 /// Text made safe for HTML element content and attribute values.
+/// `text` as HTML text or attribute value. Control and bidirectional
+/// formatting characters from input files are shown as escapes, not
+/// obeyed (a right-to-left override would reverse what follows).
 fn escape(text: &str) -> String {
+    let text = crate::output::sanitize(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -213,5 +217,6 @@ mod tests {
     #[test]
     fn markup_is_escaped() {
         assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(escape("Org\u{202e}moc.\n"), "Org\\u{202e}moc.\\n");
     }
 }
