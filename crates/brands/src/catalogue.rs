@@ -223,11 +223,16 @@ impl Catalogue {
         // checked in quadratic time. Names (any case) to their ids.
         let mut ids: HashSet<String> = HashSet::new();
         let mut names: HashMap<String, String> =
-            base.brands.iter().map(|b| (b.name.to_lowercase(), b.id.clone())).collect();
+            base.brands.iter().map(|b| (name_key(&b.name), b.id.clone())).collect();
 
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            if line.len() > MAX_LINE {
+                let problem = format!("longer than {MAX_LINE} bytes");
+                skipped.push(CatalogueError::Line { path: path.to_owned(), line: n + 1, problem });
                 continue;
             }
             let checked = parse_line(line)
@@ -236,7 +241,7 @@ impl Catalogue {
             match checked {
                 Ok(brand) => {
                     ids.insert(brand.id.clone());
-                    names.insert(brand.name.to_lowercase(), brand.id.clone());
+                    names.insert(name_key(&brand.name), brand.id.clone());
                     catalogue.brands.push(brand);
                 }
                 Err(problem) => skipped.push(CatalogueError::Line {
@@ -316,8 +321,25 @@ fn refuse_duplicate(ids: &HashSet<String>, brand: Brand) -> Result<Brand, String
     Ok(brand)
 }
 
+/// The longest catalogue line read: a brand with hundreds of keywords
+/// and domains fits in a few kilobytes.
+const MAX_LINE: usize = 16 * 1024;
+
+/// Characters that show as nothing (soft hyphen, zero-width and
+/// bidirectional formatting characters, the byte-order mark).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+}
+
+/// What a brand name looks like, for telling names apart: its
+/// look-alike reading in lower case (`Ｍｉｎｅ` and `MINE` are `mine`).
+fn name_key(name: &str) -> String {
+    crate::fold::skeleton(&name.to_lowercase())
+}
+
 fn refuse_taken_name(names: &HashMap<String, String>, brand: Brand) -> Result<Brand, String> {
-    match names.get(&brand.name.to_lowercase()) {
+    match names.get(&name_key(&brand.name)) {
         Some(id) if *id != brand.id => {
             Err(format!("brand name {:?} is already brand {id:?}'s: give another name", brand.name))
         }
@@ -363,6 +385,9 @@ fn parse_line(line: &str) -> Result<Brand, String> {
     check_id(id)?;
     if name.is_empty() {
         return Err("empty brand name".into());
+    }
+    if name.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return Err(format!("brand name {name:?} holds control or invisible characters"));
     }
     let category = category.parse()?;
     let keywords = split_list(keywords).map(parse_keyword).collect::<Result<Vec<_>, _>>()?;
@@ -435,13 +460,16 @@ mod tests {
     fn a_name_belongs_to_one_brand() {
         let base = Catalogue::parse("facebook\tFacebook\tsocial\tfacebook\t\n", Path::new("x"));
         let text = "fbclone\tFACEBOOK\tsocial\tzorblax\t\nfacebook\tFacebook\tsocial\tfb2\t\n\
-                    a\tSame\tbank\taaaaa\t\nb\tsame\tbank\tbbbbb\t\n";
+                    a\tSame\tbank\taaaaa\t\nb\tsame\tbank\tbbbbb\t\n\
+                    c\t\u{ff33}ame\tbank\tccccc\t\nd\tSa\u{ad}me\tbank\tddddd\t\n";
         let parsed = Catalogue::parse_over(text, Path::new("y"), &base.catalogue);
         let ids: Vec<&str> = parsed.catalogue.brands().iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["facebook", "a"]);
         let lines: Vec<String> = parsed.skipped.iter().map(ToString::to_string).collect();
         assert!(lines[0].starts_with("y:1: brand name \"FACEBOOK\""), "{lines:?}");
         assert!(lines[1].starts_with("y:4:"), "{lines:?}");
+        assert!(lines[2].starts_with("y:5:"), "fullwidth: {lines:?}");
+        assert!(lines[3].starts_with("y:6:") && lines[3].contains("invisible"), "{lines:?}");
     }
 
     #[test]

@@ -549,6 +549,13 @@ fn explore_answers_from_the_index_the_same_as_from_the_store() {
     assert_eq!(glob["total"], 4);
     let regex = explore(&env, &["--name-regex", "^BARCLAYS-LOGIN-"]).0;
     assert_eq!(regex["total"], 4);
+    for (option, value) in [("--near", ""), ("--ns", "a..b")] {
+        assert_eq!(
+            env.run(&["explore", option, value]).status.code(),
+            Some(2),
+            "{option} {value:?}"
+        );
+    }
     let near = env.run(&["explore", "--near", "barclays.test"]);
     assert_eq!(near.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&near.stderr).contains("give \"barclays\""));

@@ -158,6 +158,13 @@ fn filter(a: &ExploreArgs) -> Result<Filter> {
     {
         bail!("--min-risk {min:?}: give a number from 0 to 100");
     }
+    if a.near.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        bail!("--near is empty: give a label to compare with (`paypal`)");
+    }
+    for ns in &a.nameserver {
+        super::cli_name(ns)
+            .with_context(|| format!("bad --ns {ns:?}: give a name-server domain or host"))?;
+    }
     if let Some(near) = &a.near
         && near.contains('.')
     {
