@@ -546,6 +546,37 @@ impl Detector {
                 fold_ascii(&joined, &mut folded);
                 self.fuzzy_text(view.index, &joined, &folded, TypoOperation::Hyphenation, hits);
             }
+            self.hyphenated_runs(view, hits);
+        }
+    }
+
+    /// A brand split by hyphens among other words (`pay-pal-secure`,
+    /// `micro-soft-login`): two or three neighbouring tokens that,
+    /// joined, are exactly a keyword (after look-alike folding). Only
+    /// exact joins: a slip as well as a split is too loose a reading.
+    fn hyphenated_runs(&self, view: &LabelView<'_>, hits: &mut Vec<Hit>) {
+        let spans: Vec<(usize, usize)> = token_spans(view.raw).filter(|(s, e)| s < e).collect();
+        if spans.len() < 3 {
+            return; // two tokens: the whole label, joined above
+        }
+        let mut joined = Vec::new();
+        let mut folded = Vec::new();
+        for i in 0..spans.len() {
+            for j in i + 1..(i + 3).min(spans.len()) {
+                joined.clear();
+                joined.extend(view.raw[spans[i].0..spans[j].1].iter().filter(|&&b| b != b'-'));
+                fold_ascii(&joined, &mut folded);
+                let before = hits.len();
+                self.fuzzy_text(view.index, &joined, &folded, TypoOperation::Hyphenation, hits);
+                let mut k = before;
+                while k < hits.len() {
+                    if self.keywords[hits[k].kw as usize].folded == folded {
+                        k += 1;
+                    } else {
+                        hits.swap_remove(k);
+                    }
+                }
+            }
         }
     }
 

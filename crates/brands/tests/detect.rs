@@ -109,6 +109,17 @@ fn typosquats_name_their_slip() {
         let m = first(&d, name).unwrap_or_else(|| panic!("{name}: nothing found"));
         assert_eq!((m.kind, m.operation), (MatchKind::Typosquat, Some(op)), "{name}: {}", m.why);
     }
+    // A brand split by hyphens among other words.
+    for (name, brand) in [
+        ("pay-pal-secure.com", "paypal"),
+        ("micro-soft-login.com", "microsoft"),
+        ("secure-face-book-verify.com", "facebook"),
+    ] {
+        let m = first(&d, name).unwrap_or_else(|| panic!("{name}: nothing found"));
+        assert_eq!(m.brand, brand, "{name}: {}", m.why);
+        assert_eq!(m.operation, Some(TypoOperation::Hyphenation), "{name}: {}", m.why);
+    }
+    nothing(&d, "soft-ware-login.com");
     let m = expect(&d, "myetherwalet.com", "myetherwallet", MatchKind::Typosquat);
     assert_eq!(m.distance, 1);
     // Two slips only from twelve letters.
