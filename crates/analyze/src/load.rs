@@ -251,7 +251,11 @@ impl Builder {
                 }
             }
             1 | 28 => {
-                if let Some(ip) = r.ip {
+                // A blocker's or a parked name's `0.0.0.0` or `127.0.0.1`
+                // is nobody's infrastructure: no subnet, no AS to share.
+                if let Some(ip) = r.ip
+                    && !is_null_address(ip)
+                {
                     let subnet = subnet_of(ip);
                     out.push((EntityKind::Subnet, entities.intern(EntityKind::Subnet, &subnet)));
                     if let Some(segment) = asn_of(&self.asn_tables, ip)
@@ -589,6 +593,15 @@ fn network_text(ip: IpAddr, length: u8) -> Option<String> {
     }
 }
 
+/// Addresses that route nowhere (unspecified, `0.0.0.0/8`, loopback),
+/// as DNS blockers and parked names answer.
+fn is_null_address(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.octets()[0] == 0 || v4.is_loopback(),
+        std::net::IpAddr::V6(v6) => v6.is_unspecified() || v6.is_loopback(),
+    }
+}
+
 /// The /24 (IPv4) or /48 (IPv6) holding `ip`.
 pub fn subnet_of(ip: IpAddr) -> String {
     match ip {
@@ -627,6 +640,12 @@ mod tests {
         assert_eq!(subnet_of("192.0.2.77".parse().unwrap()), "192.0.2.0/24");
         assert_eq!(subnet_of("2001:db8:1:2::5".parse().unwrap()), "2001:db8:1::/48");
         assert_eq!(network_text("10.1.2.3".parse().unwrap(), 8).unwrap(), "10.0.0.0/8");
+        for null in ["0.0.0.0", "0.1.2.3", "127.0.0.1", "::", "::1"] {
+            assert!(is_null_address(null.parse().unwrap()), "{null}");
+        }
+        for real in ["10.1.2.3", "192.0.2.1", "2001:db8::1", "8.8.8.8"] {
+            assert!(!is_null_address(real.parse().unwrap()), "{real}");
+        }
     }
 
     #[test]

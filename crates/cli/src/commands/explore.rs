@@ -257,6 +257,7 @@ fn write_text(out: &mut impl Write, page: &Page, as_of: i64) -> Result<()> {
             format_moment(as_of),
             page.page
         )?;
+        return Ok(());
     } else {
         writeln!(
             out,
