@@ -694,31 +694,42 @@ mod tests {
         assert_eq!(again, found, "deterministic");
     }
 
+    /// A store of `count` domains `d000.example`…, each holding the
+    /// values `values(i)` gives.
+    fn numbered_world(
+        count: usize,
+        values: impl Fn(usize) -> Vec<(EntityKind, &'static str)>,
+    ) -> Facts {
+        let mut facts = Facts::new(1_000_000);
+        for i in 0..count {
+            let entities = values(i)
+                .into_iter()
+                .map(|(kind, value)| (kind, facts.entities.intern(kind, value)))
+                .collect();
+            let name = format!("d{i:03}.example");
+            facts.domains.push(DomainFacts { name, entities, ..DomainFacts::default() });
+        }
+        facts
+    }
+
     /// A store of 500 domains: 24 on one name server (the seed's); ten
     /// of them on an AS that 15 domains of the store use (3%, a CDN in
     /// a small store), three on a /24 of their own. Only the /24 links.
     #[test]
     fn in_a_small_store_a_value_held_by_a_few_percent_links_nothing() {
-        let mut facts = Facts::new(1_000_000);
-        let e = &mut facts.entities;
-        let ns = e.intern(EntityKind::NsDomain, "shared-ns.example");
-        let big_ns = e.intern(EntityKind::NsDomain, "big-ns.example");
-        let cdn = e.intern(EntityKind::Asn, "AS64500");
-        let net = e.intern(EntityKind::Subnet, "192.0.2.0/24");
-        for i in 0..500 {
-            let mut entities = vec![(EntityKind::NsDomain, if i < 24 { ns } else { big_ns })];
+        let facts = numbered_world(500, |i| {
+            let mut values = vec![(
+                EntityKind::NsDomain,
+                if i < 24 { "shared-ns.example" } else { "big-ns.example" },
+            )];
             if i < 10 || (24..29).contains(&i) {
-                entities.push((EntityKind::Asn, cdn));
+                values.push((EntityKind::Asn, "AS64500"));
             }
             if (20..23).contains(&i) {
-                entities.push((EntityKind::Subnet, net));
+                values.push((EntityKind::Subnet, "192.0.2.0/24"));
             }
-            facts.domains.push(DomainFacts {
-                name: format!("d{i:03}.example"),
-                entities,
-                ..DomainFacts::default()
-            });
-        }
+            values
+        });
         let scored = score_facts(facts, &Settings::default());
         let found = investigate(&scored, 23, &Options { depth: 1, ..Options::default() });
 
@@ -736,21 +747,10 @@ mod tests {
     /// a third of the store, the name server alone links nothing.
     #[test]
     fn in_a_tiny_store_a_few_domains_are_still_a_lead() {
-        let mut facts = Facts::new(1_000_000);
-        let e = &mut facts.entities;
-        let ns = e.intern(EntityKind::NsDomain, "rare-ns.example");
-        let big_ns = e.intern(EntityKind::NsDomain, "big-ns.example");
-        let registrar = e.intern(EntityKind::Registrar, "one registrar");
-        for i in 0..30 {
-            facts.domains.push(DomainFacts {
-                name: format!("d{i:02}.example"),
-                entities: vec![
-                    (EntityKind::NsDomain, if i < 10 { ns } else { big_ns }),
-                    (EntityKind::Registrar, registrar),
-                ],
-                ..DomainFacts::default()
-            });
-        }
+        let facts = numbered_world(30, |i| {
+            let ns = if i < 10 { "rare-ns.example" } else { "big-ns.example" };
+            vec![(EntityKind::NsDomain, ns), (EntityKind::Registrar, "one registrar")]
+        });
         let scored = score_facts(facts, &Settings::default());
         let found = investigate(&scored, 0, &Options::default());
         assert_eq!(found.related, 10);
@@ -766,25 +766,16 @@ mod tests {
     /// the two another, the last one alone.
     #[test]
     fn a_campaign_that_nothing_splits_is_one_cluster() {
-        let mut facts = Facts::new(1_000_000);
-        let e = &mut facts.entities;
-        let ns = e.intern(EntityKind::NsDomain, "rare-ns.example");
-        let big_ns = e.intern(EntityKind::NsDomain, "big-ns.example");
-        let campaign = e.intern(EntityKind::Subnet, "203.0.113.0/24");
-        let pair = e.intern(EntityKind::Subnet, "198.51.100.0/24");
-        for i in 0..429 {
-            let mut entities = vec![(EntityKind::NsDomain, if i < 12 { ns } else { big_ns })];
+        let facts = numbered_world(429, |i| {
+            let ns = if i < 12 { "rare-ns.example" } else { "big-ns.example" };
+            let mut values = vec![(EntityKind::NsDomain, ns)];
             if i < 9 {
-                entities.push((EntityKind::Subnet, campaign));
+                values.push((EntityKind::Subnet, "203.0.113.0/24"));
             } else if i < 11 {
-                entities.push((EntityKind::Subnet, pair));
+                values.push((EntityKind::Subnet, "198.51.100.0/24"));
             }
-            facts.domains.push(DomainFacts {
-                name: format!("d{i:03}.example"),
-                entities,
-                ..DomainFacts::default()
-            });
-        }
+            values
+        });
         let scored = score_facts(facts, &Settings::default());
         let found = investigate(&scored, 0, &Options::default());
 

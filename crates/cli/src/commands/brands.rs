@@ -25,7 +25,7 @@
 //! `why`. The summary has `read`, `invalid`, `flagged` (names with at
 //! least one brand) and `shown`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -35,6 +35,7 @@ use nshunt_store::{SqliteStore, StoreError, StoredCatalogue};
 use serde::Serialize;
 use serde_json::json;
 
+use super::files::{self, LineRead, MAX_LINE, read_capped_line};
 use super::score::rescore_after_change;
 use super::{Context, cli_name, finish};
 use crate::args::BrandsArgs;
@@ -361,33 +362,22 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Reads a file (or pipe) of names, one a line; a line that is not a
-    /// name, as on the command line, is reported and skipped. Lines are
-    /// read at most [`MAX_LINE`] bytes at a time, so a file without line
-    /// breaks cannot fill memory; devices are refused (`/dev/zero` never
-    /// ends).
+    /// Reads a file (or pipe; plain, gzip or xz) of names, one a line; a
+    /// line that is not a name, as on the command line, is reported and
+    /// skipped. Lines are read at most [`MAX_LINE`] bytes at a time, so
+    /// a file without line breaks cannot fill memory.
     fn file(&mut self, path: &Path) -> Result<()> {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let kind = file.metadata().with_context(|| format!("cannot read {}", path.display()))?;
-        {
-            use std::os::unix::fs::FileTypeExt as _;
-            let kind = kind.file_type();
-            if kind.is_dir() || kind.is_block_device() || kind.is_char_device() {
-                bail!("--file {}: not a file or a pipe", path.display());
-            }
-        }
-        let mut reader = BufReader::new(file);
+        let mut reader = files::open_names(path)?;
         let mut buf = Vec::new();
         for number in 1.. {
-            let line = read_line(&mut reader, &mut buf)
+            let line = read_capped_line(&mut reader, &mut buf)
                 .with_context(|| format!("cannot read {} at line {number}", path.display()))?;
             match line {
-                Line::End => break,
-                Line::TooLong => {
+                LineRead::End => break,
+                LineRead::TooLong => {
                     self.invalid(path, number, &format!("longer than {MAX_LINE} bytes"));
                 }
-                Line::Read => self.line(path, number, &buf)?,
+                LineRead::Line => self.line(path, number, &buf)?,
             }
         }
         Ok(())
@@ -446,48 +436,6 @@ impl<'a> Reader<'a> {
             Format::Ndjson => {}
         }
         finish(out)
-    }
-}
-
-/// The longest line of a names file read as a name: a name in
-/// presentation format, every byte escaped, is under 1,100 bytes.
-const MAX_LINE: usize = 4096;
-
-/// What [`read_line`] found.
-enum Line {
-    /// A line, in the buffer (its line break included).
-    Read,
-    /// A line longer than [`MAX_LINE`], consumed and dropped.
-    TooLong,
-    /// The end of the input.
-    End,
-}
-
-/// Reads one line into `buf`, holding at most [`MAX_LINE`] bytes of it.
-fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
-    buf.clear();
-    let mut too_long = false;
-    loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(match (too_long, buf.is_empty()) {
-                (true, _) => Line::TooLong,
-                (false, true) => Line::End,
-                (false, false) => Line::Read,
-            });
-        }
-        let end = chunk.iter().position(|&b| b == b'\n');
-        let take = end.map_or(chunk.len(), |i| i + 1);
-        if !too_long && buf.len() + take <= MAX_LINE {
-            buf.extend_from_slice(&chunk[..take]);
-        } else {
-            too_long = true;
-            buf.clear();
-        }
-        reader.consume(take);
-        if end.is_some() {
-            return Ok(if too_long { Line::TooLong } else { Line::Read });
-        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! history; `verdict` stores an analyst's benign or malicious verdict as
 //! a label of the source `analyst`, which scoring and the views use.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
@@ -19,6 +19,7 @@ use nshunt_store::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::files::{self, LineRead, MAX_LINE, read_capped_line};
 use super::{Context, cli_name, finish, judged_name};
 use crate::args::{ReputationArgs, ScoreArgs, VerdictArgs};
 use crate::output::{self, Format, Table, thousands};
@@ -711,7 +712,7 @@ fn risk_names(ctx: &Context, args: &crate::args::RiskArgs) -> Result<(Vec<(Strin
         }
     }
     for path in &args.file {
-        let mut reader = nshunt_ingest::input::open(path)?.into_reader();
+        let mut reader = files::open_names(path)?;
         let mut line = Vec::new();
         let mut number = 0u64;
         loop {
@@ -745,58 +746,6 @@ fn name_of_line(text: &str) -> Option<Result<(String, String)>> {
     }
     let checked = judged_name(word.strip_suffix('.').unwrap_or(word));
     Some(checked.map(|(name, domain)| (name.as_str().to_owned(), domain)))
-}
-
-/// Lines longer than this are skipped whole (a name is at most 253
-/// bytes; room is left for comments).
-const MAX_LINE: usize = 4096;
-
-/// What [`read_capped_line`] read.
-enum LineRead {
-    Line,
-    TooLong,
-    End,
-}
-
-/// Reads one line into `line` (without its newline), keeping at most
-/// [`MAX_LINE`] bytes in memory: a longer line is read through and
-/// reported, not held.
-fn read_capped_line(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> std::io::Result<LineRead> {
-    line.clear();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(if !any {
-                LineRead::End
-            } else if too_long {
-                LineRead::TooLong
-            } else {
-                LineRead::Line
-            });
-        }
-        any = true;
-        let (part, found) = match memchr_newline(buffer) {
-            Some(i) => (&buffer[..i], Some(i)),
-            None => (buffer, None),
-        };
-        if !too_long && line.len() + part.len() <= MAX_LINE {
-            line.extend_from_slice(part);
-        } else {
-            too_long = true;
-            line.clear();
-        }
-        let consumed = found.map_or(buffer.len(), |i| i + 1);
-        reader.consume(consumed);
-        if found.is_some() {
-            return Ok(if too_long { LineRead::TooLong } else { LineRead::Line });
-        }
-    }
-}
-
-fn memchr_newline(buffer: &[u8]) -> Option<usize> {
-    buffer.iter().position(|&b| b == b'\n')
 }
 
 fn write_risk(ctx: &Context, o: &RiskOutcome) -> Result<()> {
