@@ -310,9 +310,13 @@ pub fn sanitize(text: &str) -> String {
     if !text.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return text.to_owned();
     }
+    // The same `\u001b` form as [`Clean`], so that one input reads the
+    // same in every view; newline and tab as `\n` and `\t`.
     text.chars()
         .map(|c| match c {
-            c if c.is_control() || is_bidi_control(c) => c.escape_default().to_string(),
+            '\n' => "\\n".to_owned(),
+            '\t' => "\\t".to_owned(),
+            c if c.is_control() || is_bidi_control(c) => format!("\\u{:04x}", u32::from(c)),
             c => c.to_string(),
         })
         .collect()
@@ -373,7 +377,7 @@ mod clean_tests {
             let (a, b) = bytes.split_at(cut);
             assert_eq!(cleaned(&[a, b]), "x\\u2067y\u{2013}z", "cut at {cut}");
         }
-        assert_eq!(sanitize("Evil\nInc\t\u{202e}"), "Evil\\nInc\\t\\u{202e}");
+        assert_eq!(sanitize("Evil\nInc\t\u{202e}\u{1b}"), "Evil\\nInc\\t\\u202e\\u001b");
     }
 
     #[test]

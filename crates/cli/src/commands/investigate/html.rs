@@ -217,6 +217,6 @@ mod tests {
     #[test]
     fn markup_is_escaped() {
         assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(escape("Org\u{202e}moc.\n"), "Org\\u{202e}moc.\\n");
+        assert_eq!(escape("Org\u{202e}moc.\n"), "Org\\u202emoc.\\n");
     }
 }
