@@ -658,11 +658,14 @@ pub struct InvestigateArgs {
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_domains: u32,
 
-    /// Do not pivot on values carried by more domains than this.
+    /// Do not pivot on values carried by more domains than this (nor by
+    /// more than 5% of the store, unless 20 or fewer).
     #[arg(long, default_value_t = 5_000)]
     pub max_pivot: u64,
 
-    /// Also write the report as one self-contained HTML page here.
+    /// Also write the report as one self-contained HTML page here (a new
+    /// file, an empty one or an earlier report; nothing else is
+    /// replaced).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 }
