@@ -26,8 +26,9 @@ const EXIT_CODES: &str = "Exit codes:\n  0  done\n  2  error (unusable input, ba
     record under --strict, unknown name, store problem)\n\nData goes to stdout, \
     diagnostics to stderr. NO_COLOR is honoured.";
 
-/// Options every command takes.
+/// Options every command takes (listed apart in every `--help`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The store: a path to the SQLite file [default: the user's data
     /// directory, nshunt/nshunt.sqlite]
