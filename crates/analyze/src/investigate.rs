@@ -111,7 +111,7 @@ impl Default for Options {
             pivot_min: 20,
             link_max: 5_000,
             link_max_share: 0.01,
-            link_min: 5,
+            link_min: 10,
             link_weight: None,
         }
     }
@@ -785,6 +785,36 @@ mod tests {
         let common: Vec<&str> =
             found.clusters[0].commonalities.iter().map(|c| c.value.as_str()).collect();
         assert!(common.contains(&"203.0.113.0/24") && common.contains(&"rare-ns.example"));
+    }
+
+    /// A small store (345 domains): twenty on one name server, six in
+    /// one /24, six in another, eight without an address. The /24s of
+    /// six still draw their groups; the eight are linked by the name
+    /// server afterwards.
+    #[test]
+    fn in_a_small_store_two_subnets_of_six_still_split_a_campaign() {
+        let facts = numbered_world(345, |i| {
+            let mut values = if i < 20 {
+                vec![
+                    (EntityKind::NsDomain, "evil.example"),
+                    (EntityKind::NsHost, "ns1.evil.example"),
+                ]
+            } else {
+                vec![(EntityKind::NsDomain, "big.example"), (EntityKind::NsHost, "ns1.big.example")]
+            };
+            match i {
+                0..6 => values.push((EntityKind::Subnet, "192.0.2.0/24")),
+                6..12 => values.push((EntityKind::Subnet, "198.51.100.0/24")),
+                _ => {}
+            }
+            values
+        });
+        let scored = score_facts(facts, &Settings::default());
+        let found = investigate(&scored, 0, &Options::default());
+
+        assert_eq!(found.related, 20);
+        let sizes: Vec<usize> = found.clusters.iter().map(|c| c.members.len()).collect();
+        assert_eq!(sizes, [8, 6, 6]);
     }
 
     /// A store of 1,000 domains. Four related ones share a rare name

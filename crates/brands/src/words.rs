@@ -344,7 +344,6 @@ const DELIVERY: &[&str] = &[
     "dispatch",
     "logistics",
     "cargo",
-    "mail",
     "address",
 ];
 
@@ -358,8 +357,6 @@ const CRYPTO: &[&str] = &[
     "nfts",
     "airdrop",
     "airdrops",
-    "claim",
-    "claims",
     "mint",
     "minting",
     "stake",
@@ -543,11 +540,14 @@ const PRIZES: &[&str] = &[
     "contest",
     "sweepstakes",
     "cekilis",
+    "nitro",
 ];
 
 /// Words that carry no theme but often stand beside a brand in a lure.
 pub const FILLERS: &[&str] = &[
     "my",
+    "claim",
+    "claims",
     "the",
     "www",
     "web",

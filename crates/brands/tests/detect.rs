@@ -57,6 +57,8 @@ fn every_brand_a_name_names_is_reported() {
     // A word brand beside another brand's distinctive keyword is a brand.
     assert_eq!(brands("paypal-amazon-login.com"), ["amazon", "paypal"]);
     assert_eq!(brands("microsoft-office365-apple.com"), ["apple", "microsoft"]);
+    // The gift a lure names is a lure word too.
+    assert_eq!(brands("discord-nitro-free.com"), ["discord"]);
     // Two word brands together stay ordinary words.
     assert!(brands("orange-apple-juice.com").is_empty());
 }
@@ -273,6 +275,11 @@ fn themes_come_from_words_and_brands() {
     assert!(d.themes(&name).contains(&Theme::TaxGovernment), "{:?}", d.themes(&name));
     let name = DomainName::parse("taxi.com").unwrap();
     assert!(d.themes(&name).is_empty(), "{:?}", d.themes(&name));
+    // A claim is not crypto, mail is not a parcel.
+    let name = DomainName::parse("hmrc-refund-claim.com").unwrap();
+    assert!(!d.themes(&name).contains(&Theme::Crypto), "{:?}", d.themes(&name));
+    let name = DomainName::parse("outlook-mail-verify.com").unwrap();
+    assert!(!d.themes(&name).contains(&Theme::Delivery), "{:?}", d.themes(&name));
     // Beside a brand inside one token, theme words still count.
     let name = DomainName::parse("secureappleidlogin.com").unwrap();
     assert!(d.themes(&name).contains(&Theme::AccountSecurity), "{:?}", d.themes(&name));

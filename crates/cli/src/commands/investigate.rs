@@ -238,9 +238,11 @@ pub(super) fn followed(reason: Pivot, options: &Options) -> String {
         Pivot::OverMaxPivot => {
             format!("no: more than {} domains (--max-pivot)", thousands(options.max_pivot))
         }
-        Pivot::OverPivotShare => {
-            format!("no: more than {}% of the store's domains", options.max_pivot_share * 100.0)
-        }
+        Pivot::OverPivotShare => format!(
+            "no: more than {}% of the store's domains and more than {}",
+            options.max_pivot_share * 100.0,
+            options.pivot_min
+        ),
     }
 }
 
