@@ -552,8 +552,10 @@ impl Detector {
 
     /// A brand split by hyphens among other words (`pay-pal-secure`,
     /// `micro-soft-login`): two or three neighbouring tokens that,
-    /// joined, are exactly a keyword (after look-alike folding). Only
-    /// exact joins: a slip as well as a split is too loose a reading.
+    /// joined, are exactly a fuzzy keyword (after look-alike folding).
+    /// Only exact joins, so one probe of the deletion index (its
+    /// zero-deletion key) per run: a slip as well as a split is too
+    /// loose a reading.
     fn hyphenated_runs(&self, view: &LabelView<'_>, hits: &mut Vec<Hit>) {
         let spans: Vec<(usize, usize)> = token_spans(view.raw).filter(|(s, e)| s < e).collect();
         if spans.len() < 3 {
@@ -566,15 +568,13 @@ impl Detector {
                 joined.clear();
                 joined.extend(view.raw[spans[i].0..spans[j].1].iter().filter(|&&b| b != b'-'));
                 fold_ascii(&joined, &mut folded);
-                let before = hits.len();
-                self.fuzzy_text(view.index, &joined, &folded, TypoOperation::Hyphenation, hits);
-                let mut k = before;
-                while k < hits.len() {
-                    if self.keywords[hits[k].kw as usize].folded == folded {
-                        k += 1;
-                    } else {
-                        hits.swap_remove(k);
+                let Some(ids) = self.deletions.get(&self.hash(&folded)) else { continue };
+                for &kw in ids {
+                    if self.keywords[kw as usize].folded != folded {
+                        continue;
                     }
+                    let op = TypoOperation::Hyphenation;
+                    hits.extend(self.verify(view.index, &joined, &folded, kw, op));
                 }
             }
         }
