@@ -186,13 +186,19 @@ impl Catalogue {
         parsed.catalogue
     }
 
-    /// Reads a user catalogue. A bad line is skipped and reported in
-    /// [`Parsed::skipped`]; with `strict`, the first bad line is the
-    /// error. A file without any brand is an error either way.
-    pub fn load_user(path: &Path, strict: bool) -> Result<Parsed, CatalogueError> {
+    /// Reads a user catalogue meant to go on top of `base` (its brand
+    /// names are taken; see [`Catalogue::parse_over`]). A bad line is
+    /// skipped and reported in [`Parsed::skipped`]; with `strict`, the
+    /// first bad line is the error. A file without any brand is an error
+    /// either way.
+    pub fn load_user(
+        path: &Path,
+        strict: bool,
+        base: &Catalogue,
+    ) -> Result<Parsed, CatalogueError> {
         let text = read_capped(path)
             .map_err(|source| CatalogueError::Read { path: path.to_owned(), source })?;
-        let mut parsed = Catalogue::parse_over(&text, path, &Catalogue::shipped());
+        let mut parsed = Catalogue::parse_over(&text, path, base);
 
         if strict && !parsed.skipped.is_empty() {
             return Err(parsed.skipped.remove(0));

@@ -297,7 +297,7 @@ fn a_catalogue_that_is_not_utf8_names_the_line() {
     let path = dir.path().join("latin1.tsv");
     std::fs::write(&path, b"acme\tAcme\tretail\tacmecorp\t\nbad\tCaf\xe9\tretail\tcafe\t\n")
         .unwrap();
-    let error = Catalogue::load_user(&path, false).unwrap_err().to_string();
+    let error = Catalogue::load_user(&path, false, &Catalogue::shipped()).unwrap_err().to_string();
     assert!(error.contains("latin1.tsv") && error.contains("line 2 is not UTF-8"), "{error}");
 }
 
@@ -308,10 +308,10 @@ fn a_user_catalogue_adds_and_replaces_brands() {
     std::fs::write(&path, "acme\tAcme Corp\ttechnology\tacmecorp\tacmecorp.example\nbad line\n")
         .unwrap();
 
-    let parsed = Catalogue::load_user(&path, false).unwrap();
+    let parsed = Catalogue::load_user(&path, false, &Catalogue::shipped()).unwrap();
     assert_eq!(parsed.skipped.len(), 1);
     assert!(parsed.skipped[0].to_string().contains("mine.tsv:2:"));
-    assert!(Catalogue::load_user(&path, true).is_err());
+    assert!(Catalogue::load_user(&path, true, &Catalogue::shipped()).is_err());
 
     let mut catalogue = Catalogue::shipped();
     catalogue.merge(parsed.catalogue);

@@ -118,7 +118,7 @@ fn catalogue(ctx: &Context, args: &BrandsArgs) -> Result<Catalogue> {
     };
     let Some(path) = &args.catalogue else { return Ok(catalogue) };
 
-    let parsed = Catalogue::load_user(path, args.strict)?;
+    let parsed = Catalogue::load_user(path, args.strict, &catalogue)?;
     warn_skipped(ctx, &parsed.skipped);
     catalogue.merge(parsed.catalogue);
     Ok(catalogue)
@@ -151,7 +151,9 @@ fn warn_skipped(ctx: &Context, skipped: &[CatalogueError]) {
 /// `--import FILE`: checks the catalogue and stores its valid brands,
 /// written out again as catalogue text, then rebuilds the scores.
 fn import(ctx: &Context, path: &Path, strict: bool) -> Result<()> {
-    let parsed = Catalogue::load_user(path, strict)?;
+    // It replaces the stored catalogue: only the shipped one's names
+    // are taken.
+    let parsed = Catalogue::load_user(path, strict, &Catalogue::shipped())?;
     warn_skipped(ctx, &parsed.skipped);
     if parsed.catalogue.is_empty() {
         bail!(
